@@ -1,0 +1,11 @@
+module hallq
+
+go 1.26.8
+
+require (
+	github.com/go-chi/chi/v5 v5.5.0
+	go.etcd.io/bbolt v1.5.0
+	golang.org/x/crypto v0.59.0
+)
+
+require golang.org/x/sys v0.50.0 // indirect
