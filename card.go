@@ -1,0 +1,94 @@
+package hallq
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Card is a customer's VIP card. The hub never keeps the number itself: the
+// store keeps a keyed hash of it and its last four characters.
+type Card struct {
+	Number  string `json:"number,omitempty"` // input only; never stored or shown
+	Last4   string `json:"last4"`
+	Tier    string `json:"tier"`
+	Holder  string `json:"holder"`
+	Expires string `json:"expires,omitempty"` // the last hall day it is valid, YYYY-MM-DD
+}
+
+// CardUpdate changes the fields of a card that are present.
+type CardUpdate struct {
+	Tier    *string          `json:"tier"`
+	Holder  *string          `json:"holder"`
+	Expires Nullable[string] `json:"expires"`
+}
+
+var cardNumberPattern = regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
+
+// NormalizeCardNumber reduces what a person typed or a card reader sent to
+// the card number: track 2 data (";6222…=2512…?"), track 1 data
+// ("%B6222…^NAME^2512…?"), or the number itself, with spaces and dashes
+// removed and letters in capitals.
+func NormalizeCardNumber(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "%B") || strings.HasPrefix(s, "%b"):
+		s = s[2:]
+		if i := strings.IndexByte(s, '^'); i >= 0 {
+			s = s[:i]
+		}
+	case strings.HasPrefix(s, ";"):
+		s = s[1:]
+		if i := strings.IndexAny(s, "=?"); i >= 0 {
+			s = s[:i]
+		}
+	case strings.Contains(s, "="):
+		s = s[:strings.IndexByte(s, '=')]
+	}
+	s = strings.TrimSuffix(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.ToUpper(s)
+	if !cardNumberPattern.MatchString(s) {
+		return "", Errorf(EINVALID, "A card number is 1 to 32 letters or digits.")
+	}
+	return s, nil
+}
+
+// Last4 returns the last four characters of a normalized card number.
+func Last4(number string) string {
+	if len(number) <= 4 {
+		return number
+	}
+	return number[len(number)-4:]
+}
+
+// ValidateCard checks a card as a manager enters it: a known tier that is not
+// staff-only, a holder name, an expiry date.
+func (f *Floor) ValidateCard(c *Card) error {
+	t := f.tier(c.Tier)
+	if t == nil {
+		return Errorf(EINVALID, "Tier %q does not exist.", c.Tier)
+	}
+	if t.StaffOnly {
+		return Errorf(EINVALID, "Tier %q is issued by staff only; a card cannot carry it.", c.Tier)
+	}
+	if err := (Text{EN: c.Holder}).validate("holder name", 64, false); err != nil {
+		return err
+	}
+	if c.Expires != "" {
+		if _, err := time.Parse("2006-01-02", c.Expires); err != nil {
+			return Errorf(EINVALID, "An expiry date is written YYYY-MM-DD; %q is not.", c.Expires)
+		}
+	}
+	return nil
+}
+
+// Expired reports whether the card is no longer valid on hall day day.
+func (c *Card) Expired(day string) bool {
+	return c.Expires != "" && c.Expires < day
+}

@@ -1,0 +1,593 @@
+package hallq
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Floor is the live state of the hall: its configuration and its open work
+// (waiting, called and served tickets, and no-shows that may still be called
+// back). Every operation takes the time it happens at and returns a Change:
+// what the store must keep and the events it publishes. An operation checks
+// everything before it changes anything, so a refused operation leaves the
+// Floor as it was. A Floor is not safe for concurrent use.
+type Floor struct {
+	settings   Settings
+	days       HallDays
+	services   []*Service // by id
+	tiers      []*Tier    // by rank, then id
+	counters   []*Counter // by id, numbers in numeric order
+	day        string
+	numbers    map[string]int // the last number issued today, per service
+	lastID     uint64
+	lastIssued time.Time
+	open       map[uint64]*Ticket
+	queues     map[string][]*Ticket // waiting tickets per service, by key then id
+	noShows    map[uint64]*Ticket   // no-shows that may still be called back
+	calls      []Call               // newest first
+	times      map[string][]int     // recent service times per service, oldest first
+	linkBase   string
+}
+
+// maxCalls is how many recent calls a Floor remembers for the displays.
+const maxCalls = 20
+
+// FloorState is everything a Floor needs to resume after a restart: what the
+// store keeps. A counter's Ticket need only carry the ticket's ID.
+type FloorState struct {
+	Settings   Settings
+	Services   []Service
+	Tiers      []Tier
+	Counters   []Counter
+	Day        string
+	Numbers    map[string]int
+	LastID     uint64
+	LastIssued time.Time
+	Open       []Ticket
+	Calls      []Call
+	Times      map[string][]int
+}
+
+// NewFloor returns the Floor described by st, after checking it.
+func NewFloor(st FloorState) (*Floor, error) {
+	loc, err := st.Settings.validate()
+	if err != nil {
+		return nil, err
+	}
+	days, _ := NewHallDays(loc, st.Settings.DayStart)
+	f := &Floor{
+		settings:   st.Settings,
+		days:       days,
+		day:        st.Day,
+		numbers:    map[string]int{},
+		lastID:     st.LastID,
+		lastIssued: st.LastIssued,
+		open:       map[uint64]*Ticket{},
+		queues:     map[string][]*Ticket{},
+		noShows:    map[uint64]*Ticket{},
+		calls:      append([]Call(nil), st.Calls...),
+		times:      map[string][]int{},
+	}
+	for k, v := range st.Numbers {
+		f.numbers[k] = v
+	}
+	for k, v := range st.Times {
+		f.times[k] = append([]int(nil), v...)
+	}
+	for i := range st.Services {
+		s := st.Services[i].clone()
+		if err := s.validate(); err != nil {
+			return nil, err
+		}
+		f.services = append(f.services, s)
+	}
+	for i := range st.Tiers {
+		t := st.Tiers[i]
+		if err := t.validate(); err != nil {
+			return nil, err
+		}
+		f.tiers = append(f.tiers, &t)
+	}
+	f.sortConfig()
+	if f.defaultTier() == nil {
+		return nil, Errorf(EINVALID, "The hall needs a regular tier: one of rank 0 that is not staff-only.")
+	}
+	for i := range st.Open {
+		t := st.Open[i]
+		if !t.State.Open() {
+			continue
+		}
+		f.open[t.ID] = &t
+		switch t.State {
+		case Waiting:
+			f.enqueue(&t)
+		case NoShow:
+			f.noShows[t.ID] = &t
+		}
+	}
+	for i := range st.Counters {
+		c := st.Counters[i].clone()
+		if err := f.validateCounter(c.ID, c.Name, c.Services, c.AlsoServes); err != nil {
+			return nil, err
+		}
+		if c.Ticket != nil {
+			c.Ticket = f.open[c.Ticket.ID]
+		}
+		f.counters = append(f.counters, c)
+	}
+	f.sortConfig()
+	return f, nil
+}
+
+// State returns a copy of everything the Floor holds, as NewFloor takes it.
+func (f *Floor) State() FloorState {
+	st := FloorState{
+		Settings:   f.settings,
+		Day:        f.day,
+		Numbers:    map[string]int{},
+		LastID:     f.lastID,
+		LastIssued: f.lastIssued,
+		Calls:      append([]Call(nil), f.calls...),
+		Times:      map[string][]int{},
+	}
+	for k, v := range f.numbers {
+		st.Numbers[k] = v
+	}
+	for k, v := range f.times {
+		st.Times[k] = append([]int(nil), v...)
+	}
+	for _, s := range f.services {
+		st.Services = append(st.Services, *s.clone())
+	}
+	for _, t := range f.tiers {
+		st.Tiers = append(st.Tiers, *t)
+	}
+	for _, c := range f.counters {
+		st.Counters = append(st.Counters, *c.clone())
+	}
+	for _, t := range f.openByID() {
+		st.Open = append(st.Open, *t)
+	}
+	return st
+}
+
+// SetLinkBase sets the address phones reach the hub at; tickets carry their
+// status page's URL on it.
+func (f *Floor) SetLinkBase(url string) { f.linkBase = strings.TrimRight(url, "/") }
+
+// Days returns the hall-day calendar.
+func (f *Floor) Days() HallDays { return f.days }
+
+// Day returns the current hall day, YYYY-MM-DD.
+func (f *Floor) Day() string { return f.day }
+
+// Change is what one operation did: the events it caused, in order, and the
+// records the store must write.
+type Change struct {
+	Events   []Event
+	Tickets  []*Ticket  // created or changed, as they are after the change; each once
+	Counters []*Counter // created or changed, as they are after the change; each once
+	Dropped  []uint64   // tickets that left the open work with no change of their own
+	Deleted  string     // a counter deleted
+	Config   bool       // settings, services or tiers changed
+
+	Ticket  *Ticket  // the ticket acted on; nil when there was none (nothing to call)
+	Counter *Counter // the counter acted on
+}
+
+// Empty reports whether the change changed nothing.
+func (c *Change) Empty() bool {
+	return len(c.Events) == 0 && len(c.Tickets) == 0 && len(c.Counters) == 0 &&
+		len(c.Dropped) == 0 && c.Deleted == "" && !c.Config
+}
+
+// change collects a Change while an operation runs.
+type change struct {
+	f        *Floor
+	now      time.Time
+	by       string
+	out      *Change
+	tickets  []*Ticket
+	counters []*Counter
+}
+
+func (f *Floor) begin(now time.Time, by Actor) *change {
+	return &change{f: f, now: now, by: by.Name, out: &Change{}}
+}
+
+// event records an event with copies of the ticket and counter as they are now.
+func (ch *change) event(e Event) {
+	e.At = ch.now
+	if e.Staff == "" {
+		e.Staff = ch.by
+	}
+	if e.Ticket != nil {
+		ch.touchTicket(e.Ticket)
+		e.Ticket = ch.f.view(e.Ticket)
+	}
+	if e.Counter != nil {
+		ch.touchCounter(e.Counter)
+		e.Counter = ch.f.counterView(e.Counter)
+	}
+	ch.out.Events = append(ch.out.Events, e)
+}
+
+func (ch *change) touchTicket(t *Ticket) {
+	if !slices.Contains(ch.tickets, t) {
+		ch.tickets = append(ch.tickets, t)
+	}
+}
+
+func (ch *change) touchCounter(c *Counter) {
+	if !slices.Contains(ch.counters, c) {
+		ch.counters = append(ch.counters, c)
+	}
+}
+
+// done returns the Change, with copies of what it touched.
+func (ch *change) done() *Change {
+	for _, t := range ch.tickets {
+		ch.out.Tickets = append(ch.out.Tickets, ch.f.view(t))
+	}
+	for _, c := range ch.counters {
+		ch.out.Counters = append(ch.out.Counters, ch.f.counterView(c))
+	}
+	return ch.out
+}
+
+// result sets the ticket the operation acted on.
+func (ch *change) result(t *Ticket) {
+	ch.out.Ticket = ch.f.view(t)
+}
+
+// Advance brings the Floor to time now: when a hall day has ended, its open
+// tickets expire, counters drop their tickets and streaks, and numbering
+// starts again; no-shows past the recall tolerance are let go. The store
+// advances the Floor before every batch of operations and at each day's end.
+func (f *Floor) Advance(now time.Time) *Change {
+	ch := f.begin(now, Actor{})
+	day := f.days.Of(now)
+	if f.day == "" {
+		f.day = day
+	}
+	if day > f.day {
+		if end, err := f.days.End(f.day); err == nil && end.Before(now) {
+			ch.now = end
+		}
+		for _, t := range f.openByID() {
+			if t.State == NoShow {
+				ch.out.Dropped = append(ch.out.Dropped, t.ID)
+				f.forget(t)
+				continue
+			}
+			f.dequeue(t)
+			t.State = Expired
+			t.FinishedAt = ch.now
+			delete(f.open, t.ID)
+			ch.event(Event{Type: TicketExpired, Ticket: t})
+		}
+		for _, c := range f.counters {
+			if c.Ticket != nil || c.Streak != 0 {
+				c.Ticket, c.Streak = nil, 0
+				ch.touchCounter(c)
+			}
+		}
+		ch.now = now
+		f.day = day
+		f.numbers = map[string]int{}
+		ch.event(Event{Type: DayStarted, Subject: day})
+	}
+	tolerance := time.Duration(f.settings.RecallToleranceS) * time.Second
+	for _, t := range f.noShows {
+		if now.Sub(t.FinishedAt) > tolerance {
+			ch.out.Dropped = append(ch.out.Dropped, t.ID)
+			f.forget(t)
+		}
+	}
+	slices.Sort(ch.out.Dropped)
+	return ch.done()
+}
+
+// NextDayStart returns when the current hall day ends.
+func (f *Floor) NextDayStart() time.Time {
+	end, _ := f.days.End(f.day)
+	return end
+}
+
+func (f *Floor) forget(t *Ticket) {
+	delete(f.open, t.ID)
+	delete(f.noShows, t.ID)
+}
+
+// IssueOrder is a ticket to issue, with its card already looked up.
+type IssueOrder struct {
+	Service string
+	Tier    string   // chosen by staff; "" to take the card's tier or the regular one
+	Card    *Card    // the card presented, nil for none
+	Lang    string   // "" for the hall's first language
+	Random  [16]byte // random bytes for the new ticket's token
+	By      Actor    // staff issuing it, or a customer (empty)
+}
+
+// Issue issues a ticket.
+func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
+	s := f.service(o.Service)
+	if s == nil {
+		return nil, Errorf(EINVALID, "Service %q does not exist.", o.Service)
+	}
+	if o.Lang == "" {
+		o.Lang = Languages[0]
+	}
+	if !ValidLang(o.Lang) {
+		return nil, Errorf(EINVALID, "Language %q is not offered; use en or zh.", o.Lang)
+	}
+	tier := f.defaultTier()
+	switch {
+	case o.Tier != "":
+		if tier = f.tier(o.Tier); tier == nil {
+			return nil, Errorf(EINVALID, "Tier %q does not exist.", o.Tier)
+		}
+		if o.By.Name == "" {
+			return nil, Errorf(EUNAUTHORIZED, "Only logged-in staff can choose a ticket's tier.")
+		}
+	case o.Card != nil:
+		if o.Card.Expired(f.day) {
+			return nil, Errorf(ECARDUNKNOWN, "This card has expired. You can take a regular ticket.")
+		}
+		if tier = f.tier(o.Card.Tier); tier == nil {
+			return nil, Errorf(ECARDUNKNOWN, "This card's tier is no longer offered. You can take a regular ticket.")
+		}
+	}
+	if reason := f.closedReason(s, now); reason != "" {
+		return nil, closedError(s, reason)
+	}
+
+	ch := f.begin(now, o.By)
+	issued := now
+	if issued.Before(f.lastIssued) {
+		issued = f.lastIssued // the clock went back: issue times never do
+	}
+	f.lastIssued = issued
+	f.lastID++
+	f.numbers[s.ID]++
+	t := &Ticket{
+		ID:        f.lastID,
+		Token:     TicketToken(f.lastID, o.Random),
+		Number:    Numbered(s.ID, f.numbers[s.ID]),
+		Service:   s.ID,
+		Tier:      tier.ID,
+		Rank:      tier.Rank,
+		HeadStart: tier.HeadStart(),
+		Key:       issued.Add(-tier.HeadStart()),
+		Day:       f.day,
+		Lang:      o.Lang,
+		State:     Waiting,
+		IssuedAt:  issued,
+		LegAt:     issued,
+		Leg:       1,
+		IssuedBy:  o.By.Name,
+		Card:      o.Card != nil && o.Tier == "",
+	}
+	f.open[t.ID] = t
+	f.enqueue(t)
+	t.EtaAtIssue = f.view(t).EtaS
+	ch.event(Event{Type: TicketIssued, Ticket: t})
+	ch.result(t)
+	return ch.done(), nil
+}
+
+func closedError(s *Service, reason string) error {
+	switch reason {
+	case ClosedByHours:
+		return Errorf(ECLOSED, "%s takes tickets %s–%s. Please come back then.", s.Name.EN, s.Hours.Open, s.Hours.Close)
+	case ClosedByQuota:
+		return Errorf(ECLOSED, "%s has given all %d of today's tickets.", s.Name.EN, s.DailyQuota)
+	}
+	return Errorf(ECLOSED, "%s is closed now.", s.Name.EN)
+}
+
+// closedReason says why service s is not taking tickets at now, or "".
+func (f *Floor) closedReason(s *Service, now time.Time) string {
+	switch {
+	case !s.Open:
+		return ClosedBySwitch
+	case s.Hours != nil && !s.Hours.contains(now.In(f.days.loc)):
+		return ClosedByHours
+	case s.DailyQuota > 0 && f.numbers[s.ID] >= s.DailyQuota:
+		return ClosedByQuota
+	}
+	return ""
+}
+
+// Cancel cancels a waiting ticket: the customer left, or staff took it out.
+func (f *Floor) Cancel(now time.Time, id uint64, by Actor) (*Change, error) {
+	t := f.open[id]
+	if t == nil {
+		return nil, Errorf(ENOTFOUND, "Ticket %d is not open.", id)
+	}
+	to, err := Move(t.State, ActCancel)
+	if err != nil {
+		return nil, err
+	}
+	ch := f.begin(now, by)
+	f.dequeue(t)
+	f.forget(t)
+	t.State = to
+	t.FinishedAt = now
+	ch.event(Event{Type: TicketCancelled, Ticket: t})
+	ch.result(t)
+	return ch.done(), nil
+}
+
+// OpenTicket returns the open ticket with the given id, with its live figures.
+func (f *Floor) OpenTicket(id uint64) (*Ticket, bool) {
+	t := f.open[id]
+	if t == nil {
+		return nil, false
+	}
+	return f.view(t), true
+}
+
+// Decorate fills in the status page URL of a ticket that is no longer open.
+func (f *Floor) Decorate(t *Ticket) *Ticket {
+	t.StatusURL = f.statusURL(t.Token)
+	return t
+}
+
+func (f *Floor) statusURL(token string) string {
+	if token == "" {
+		return ""
+	}
+	return f.linkBase + "/t/" + token
+}
+
+// view returns a copy of t with its live figures.
+func (f *Floor) view(t *Ticket) *Ticket {
+	v := t.clone()
+	v.StatusURL = f.statusURL(t.Token)
+	if t.State == Waiting {
+		v.Ahead = f.ahead(t)
+		e := f.estimate(t.Service, v.Ahead)
+		v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+	}
+	return v
+}
+
+func (f *Floor) estimate(service string, ahead int) Estimate {
+	open := 0
+	for _, c := range f.counters {
+		if c.State == Open && c.takes(service) {
+			open++
+		}
+	}
+	assumed := 300
+	if s := f.service(service); s != nil {
+		assumed = s.ServiceTimeS
+	}
+	return EstimateWait(ahead, open, f.times[service], assumed)
+}
+
+// queueLess orders waiting tickets: by key, then by id.
+func queueLess(a, b *Ticket) bool {
+	if !a.Key.Equal(b.Key) {
+		return a.Key.Before(b.Key)
+	}
+	return a.ID < b.ID
+}
+
+func (f *Floor) position(t *Ticket) int {
+	q := f.queues[t.Service]
+	return sort.Search(len(q), func(i int) bool { return !queueLess(q[i], t) })
+}
+
+func (f *Floor) enqueue(t *Ticket) {
+	f.queues[t.Service] = slices.Insert(f.queues[t.Service], f.position(t), t)
+}
+
+func (f *Floor) dequeue(t *Ticket) {
+	q := f.queues[t.Service]
+	if i := f.position(t); i < len(q) && q[i] == t {
+		f.queues[t.Service] = slices.Delete(q, i, i+1)
+	}
+}
+
+// ahead counts the waiting tickets of t's service with a smaller key.
+func (f *Floor) ahead(t *Ticket) int { return f.position(t) }
+
+// openByID returns the open tickets in id order.
+func (f *Floor) openByID() []*Ticket {
+	ts := make([]*Ticket, 0, len(f.open))
+	for _, t := range f.open {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b *Ticket) int { return cmpUint(a.ID, b.ID) })
+	return ts
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (f *Floor) service(id string) *Service {
+	for _, s := range f.services {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+func (f *Floor) tier(id string) *Tier {
+	for _, t := range f.tiers {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+func (f *Floor) counter(id string) *Counter {
+	for _, c := range f.counters {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// defaultTier is the tier of a ticket issued without a card: the first tier
+// of rank 0 that is not staff-only.
+func (f *Floor) defaultTier() *Tier {
+	for _, t := range f.tiers {
+		if t.Rank == 0 && !t.StaffOnly {
+			return t
+		}
+	}
+	return nil
+}
+
+func (f *Floor) sortConfig() {
+	slices.SortFunc(f.services, func(a, b *Service) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(f.tiers, func(a, b *Tier) int {
+		if a.Rank != b.Rank {
+			return a.Rank - b.Rank
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	slices.SortFunc(f.counters, func(a, b *Counter) int { return compareIDs(a.ID, b.ID) })
+}
+
+// compareIDs orders ids with numbers in numeric order: 2 before 10.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) && isDigits(a) && isDigits(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// Cursor returns the Floor's running state, without configuration, counters
+// or tickets: the hall day, numbering, last ids, recent calls and service
+// times. The store writes it with every commit that changes the Floor.
+func (f *Floor) Cursor() FloorState {
+	st := FloorState{
+		Day:        f.day,
+		Numbers:    f.numbers,
+		LastID:     f.lastID,
+		LastIssued: f.lastIssued,
+		Calls:      f.calls,
+		Times:      f.times,
+	}
+	return st
+}

@@ -1,0 +1,132 @@
+package hallq
+
+import (
+	"context"
+	"io"
+)
+
+// The services below are what the HTTP handlers ask of the hall; package
+// store implements them all on one bbolt file. Every change is durable
+// before a method returns.
+
+// IssueRequest is a request for a ticket, as the kiosk or staff send it.
+type IssueRequest struct {
+	Service string `json:"service"`
+	Card    string `json:"card,omitempty"` // as typed or read: a number or track data
+	Lang    string `json:"lang,omitempty"`
+	Tier    string `json:"tier,omitempty"` // staff only
+
+	By             Actor  `json:"-"`
+	IdempotencyKey string `json:"-"` // a retry with the same key returns the first ticket
+}
+
+// TicketService issues, finds and cancels tickets.
+type TicketService interface {
+	// IssueTicket issues a ticket and returns it once it is durable. With an
+	// idempotency key seen before, it returns the first result and true.
+	IssueTicket(ctx context.Context, req IssueRequest) (*Ticket, bool, error)
+	// FindTicketByToken returns the ticket with the given token.
+	FindTicketByToken(ctx context.Context, token string) (*Ticket, error)
+	// CancelTicket cancels a waiting ticket.
+	CancelTicket(ctx context.Context, token string, by Actor) (*Ticket, error)
+	// FindQueue returns the waiting tickets of every service, by key.
+	FindQueue(ctx context.Context) ([]ServiceQueue, error)
+}
+
+// ActResult is what a counter action did.
+type ActResult struct {
+	Ticket   *Ticket  // the ticket acted on; nil when next found nobody waiting
+	Counter  *Counter // the counter after the action
+	Replayed bool     // the idempotency key was seen before: this is the first result
+}
+
+// CounterService runs the counters.
+type CounterService interface {
+	FindCounters(ctx context.Context) ([]*Counter, error)
+	FindCounter(ctx context.Context, id string) (*Counter, error)
+	// ActAtCounter carries out a staff action. With an idempotency key seen
+	// before, it returns the first result.
+	ActAtCounter(ctx context.Context, a CounterAction, idempotencyKey string) (*ActResult, error)
+}
+
+// Display is what the waiting-room displays show.
+type Display struct {
+	Calls         []Call          `json:"calls"` // newest first
+	Services      []*Service      `json:"services"`
+	Counters      []PublicCounter `json:"counters"`
+	Notice        Text            `json:"notice"`
+	HeadStartMaxS int             `json:"head_start_max_s"`
+}
+
+// HallService reads and configures the hall: settings, services, tiers and
+// counters.
+type HallService interface {
+	FindHall(ctx context.Context) (*HallView, error)
+	FindDisplay(ctx context.Context) (*Display, error)
+	UpdateSettings(ctx context.Context, by Actor, u SettingsUpdate) (*HallView, error)
+
+	FindServices(ctx context.Context) ([]*Service, error)
+	FindService(ctx context.Context, id string) (*Service, error)
+	CreateService(ctx context.Context, by Actor, n NewService) (*Service, error)
+	UpdateService(ctx context.Context, by Actor, id string, u ServiceUpdate) (*Service, error)
+
+	FindTiers(ctx context.Context) ([]*Tier, error)
+	CreateTier(ctx context.Context, by Actor, t Tier) (*Tier, error)
+	UpdateTier(ctx context.Context, by Actor, id string, u TierUpdate) (*Tier, error)
+
+	CreateCounter(ctx context.Context, by Actor, n NewCounter) (*Counter, error)
+	UpdateCounter(ctx context.Context, by Actor, id string, u CounterUpdate) (*Counter, error)
+	DeleteCounter(ctx context.Context, by Actor, id string) error
+}
+
+// CardImport is the outcome of a card import.
+type CardImport struct {
+	Imported int          `json:"imported"` // cards created or replaced
+	Errors   []ImportLine `json:"errors"`   // rows refused, by line
+}
+
+// ImportLine is one refused row of an import.
+type ImportLine struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// CardService keeps the VIP card registry. Numbers are looked up by a keyed
+// hash; only the last four characters are kept.
+type CardService interface {
+	FindCards(ctx context.Context) ([]*Card, error)
+	FindCard(ctx context.Context, number string) (*Card, error)
+	CreateCard(ctx context.Context, by Actor, c Card) (*Card, error)
+	UpdateCard(ctx context.Context, by Actor, number string, u CardUpdate) (*Card, error)
+	DeleteCard(ctx context.Context, by Actor, number string) error
+	// ImportCards creates or replaces the valid cards and reports the
+	// others by line; line numbers count from 1.
+	ImportCards(ctx context.Context, by Actor, cards []Card, lines []int) (*CardImport, error)
+}
+
+// UserService keeps staff accounts with hashed passwords.
+type UserService interface {
+	// Authenticate returns the user whose password this is, or an
+	// EUNAUTHORIZED error that does not say which part was wrong.
+	Authenticate(ctx context.Context, username, password string) (*User, error)
+	FindUsers(ctx context.Context) ([]*User, error)
+	CreateUser(ctx context.Context, by Actor, n NewUser) (*User, error)
+	UpdateUser(ctx context.Context, by Actor, username string, u UserUpdate) (*User, error)
+	DeleteUser(ctx context.Context, by Actor, username string) error
+}
+
+// SessionService keeps login sessions.
+type SessionService interface {
+	// CreateSession starts a session for u and returns its token.
+	CreateSession(ctx context.Context, u *User) (string, error)
+	// FindSession returns the user of a live session, or EUNAUTHORIZED.
+	FindSession(ctx context.Context, token string) (*User, error)
+	DeleteSession(ctx context.Context, token string) error
+}
+
+// BackupService writes consistent copies of the database.
+type BackupService interface {
+	// Backup writes a consistent copy of the database to w; size is its
+	// length, known before the first byte is written.
+	Backup(ctx context.Context, w io.Writer, size func(int64)) error
+}

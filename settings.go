@@ -1,0 +1,125 @@
+package hallq
+
+import "time"
+
+// Settings are the hall-wide settings a manager edits.
+type Settings struct {
+	Name             Text   `json:"name"`
+	TimeZone         string `json:"time_zone"` // IANA name, e.g. Asia/Shanghai
+	DayStart         string `json:"day_start"` // "HH:MM": when a hall day begins
+	Notice           Text   `json:"notice"`    // shown on the kiosk and the displays
+	VIPStreakCap     int    `json:"vip_streak_cap"`
+	RecallLimit      int    `json:"recall_limit"`
+	RecallToleranceS int    `json:"recall_tolerance_s"`
+}
+
+// SettingsUpdate changes the settings that are present.
+type SettingsUpdate struct {
+	Name             *Text   `json:"name"`
+	TimeZone         *string `json:"time_zone"`
+	DayStart         *string `json:"day_start"`
+	Notice           *Text   `json:"notice"`
+	VIPStreakCap     *int    `json:"vip_streak_cap"`
+	RecallLimit      *int    `json:"recall_limit"`
+	RecallToleranceS *int    `json:"recall_tolerance_s"`
+}
+
+func (u *SettingsUpdate) apply(s *Settings) {
+	if u.Name != nil {
+		s.Name = *u.Name
+	}
+	if u.TimeZone != nil {
+		s.TimeZone = *u.TimeZone
+	}
+	if u.DayStart != nil {
+		s.DayStart = *u.DayStart
+	}
+	if u.Notice != nil {
+		s.Notice = *u.Notice
+	}
+	if u.VIPStreakCap != nil {
+		s.VIPStreakCap = *u.VIPStreakCap
+	}
+	if u.RecallLimit != nil {
+		s.RecallLimit = *u.RecallLimit
+	}
+	if u.RecallToleranceS != nil {
+		s.RecallToleranceS = *u.RecallToleranceS
+	}
+}
+
+// validate checks the settings and returns the hall's time zone.
+func (s *Settings) validate() (*time.Location, error) {
+	if err := s.Name.validate("hall name", 64, true); err != nil {
+		return nil, err
+	}
+	if err := s.Notice.validate("notice", 500, false); err != nil {
+		return nil, err
+	}
+	if s.TimeZone == "" || s.TimeZone == "Local" {
+		return nil, Errorf(EINVALID, "Name the hall's time zone, for example Asia/Shanghai.")
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return nil, Errorf(EINVALID, "%q is not a time zone this hub knows; use a name like Asia/Shanghai.", s.TimeZone)
+	}
+	if _, err := parseClock(s.DayStart); err != nil {
+		return nil, err
+	}
+	if s.VIPStreakCap < 1 || s.VIPStreakCap > 100 {
+		return nil, Errorf(EINVALID, "The VIP streak cap is between 1 and 100.")
+	}
+	if s.RecallLimit < 0 || s.RecallLimit > 20 {
+		return nil, Errorf(EINVALID, "The recall limit is between 0 and 20.")
+	}
+	if s.RecallToleranceS < 0 || s.RecallToleranceS > 86400 {
+		return nil, Errorf(EINVALID, "The recall tolerance is between 0 and 86400 seconds.")
+	}
+	return loc, nil
+}
+
+// HallDays converts times to hall days: the day that begins at DayStart in
+// the hall's time zone.
+type HallDays struct {
+	loc   *time.Location
+	start int // minutes after midnight
+}
+
+// NewHallDays returns the hall-day calendar of the given zone and day start.
+func NewHallDays(loc *time.Location, dayStart string) (HallDays, error) {
+	m, err := parseClock(dayStart)
+	if err != nil {
+		return HallDays{}, err
+	}
+	return HallDays{loc: loc, start: m}, nil
+}
+
+// Location returns the hall's time zone.
+func (h HallDays) Location() *time.Location { return h.loc }
+
+// Of returns the hall day t belongs to, as YYYY-MM-DD.
+func (h HallDays) Of(t time.Time) string {
+	l := t.In(h.loc)
+	if l.Hour()*60+l.Minute() < h.start {
+		l = l.AddDate(0, 0, -1)
+	}
+	return l.Format("2006-01-02")
+}
+
+// Start returns the moment hall day day (YYYY-MM-DD) begins.
+func (h HallDays) Start(day string) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", day, h.loc)
+	if err != nil {
+		return time.Time{}, Errorf(EINVALID, "A date is written YYYY-MM-DD; %q is not.", day)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), h.start/60, h.start%60, 0, 0, h.loc), nil
+}
+
+// End returns the moment hall day day ends: the start of the next one.
+func (h HallDays) End(day string) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", day, h.loc)
+	if err != nil {
+		return time.Time{}, Errorf(EINVALID, "A date is written YYYY-MM-DD; %q is not.", day)
+	}
+	return h.Start(d.AddDate(0, 0, 1).Format("2006-01-02"))
+}

@@ -1,0 +1,219 @@
+package hallq
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// State is where a ticket is in its life.
+type State string
+
+// The states of a ticket.
+const (
+	Waiting   State = "waiting"
+	Called    State = "called"
+	Serving   State = "serving"
+	Done      State = "done"
+	NoShow    State = "no_show"
+	Cancelled State = "cancelled"
+	Expired   State = "expired"
+)
+
+// Open reports whether a ticket in state s is still work for the hall today.
+// A no-show stays open for a while: it can be called back by number.
+func (s State) Open() bool {
+	switch s {
+	case Waiting, Called, Serving, NoShow:
+		return true
+	}
+	return false
+}
+
+// Action is a change of a ticket's state, as in DESIGN.md's state table.
+type Action string
+
+// The actions on a ticket.
+const (
+	ActCall     Action = "call"     // next or call: waiting → called; no_show → called by number
+	ActCancel   Action = "cancel"   // waiting → cancelled
+	ActRecall   Action = "recall"   // called → called
+	ActStart    Action = "start"    // called → serving
+	ActFinish   Action = "done"     // called, serving → done
+	ActNoShow   Action = "noshow"   // called → no_show
+	ActTransfer Action = "transfer" // called, serving → waiting
+	ActExpire   Action = "expire"   // waiting, called, serving → expired
+)
+
+// moves is the state table: for each action, the states it may start from
+// and the state it leads to. Every other change is refused.
+var moves = map[Action]struct {
+	from []State
+	to   State
+}{
+	ActCall:     {[]State{Waiting, NoShow}, Called},
+	ActCancel:   {[]State{Waiting}, Cancelled},
+	ActRecall:   {[]State{Called}, Called},
+	ActStart:    {[]State{Called}, Serving},
+	ActFinish:   {[]State{Called, Serving}, Done},
+	ActNoShow:   {[]State{Called}, NoShow},
+	ActTransfer: {[]State{Called, Serving}, Waiting},
+	ActExpire:   {[]State{Waiting, Called, Serving}, Expired},
+}
+
+// Move returns the state a ticket in state from reaches by action a, or a
+// conflict error naming why the change is refused.
+func Move(from State, a Action) (State, error) {
+	m, ok := moves[a]
+	if !ok {
+		return "", Errorf(EINVALID, "%q is not an action on a ticket.", a)
+	}
+	for _, s := range m.from {
+		if s == from {
+			return m.to, nil
+		}
+	}
+	return "", Errorf(ECONFLICT, "A ticket that is %s cannot be %s.", describeState(from), describeAction(a))
+}
+
+func describeState(s State) string {
+	switch s {
+	case NoShow:
+		return "marked as a no-show"
+	case Serving:
+		return "being served"
+	}
+	return string(s)
+}
+
+func describeAction(a Action) string {
+	switch a {
+	case ActCall:
+		return "called"
+	case ActCancel:
+		return "cancelled"
+	case ActRecall:
+		return "recalled"
+	case ActStart:
+		return "started"
+	case ActFinish:
+		return "finished"
+	case ActNoShow:
+		return "marked as a no-show"
+	case ActTransfer:
+		return "transferred"
+	case ActExpire:
+		return "expired"
+	}
+	return string(a)
+}
+
+// Ticket is one customer's place in the hall. Its tier, head start and key
+// are fixed at issue; a transfer starts a new leg but keeps number and key.
+type Ticket struct {
+	ID         uint64
+	Token      string // unguessable; the phone page's address
+	Number     string // "A023"
+	Service    string
+	Tier       string
+	Rank       int           // the tier's rank at issue; > 0 is a VIP ticket
+	HeadStart  time.Duration // the tier's head start at issue
+	Key        time.Time     // IssuedAt − HeadStart: the call order
+	Day        string        // the hall day it was issued on, YYYY-MM-DD
+	Lang       string
+	State      State
+	IssuedAt   time.Time
+	LegAt      time.Time // when the current leg began waiting: issue or transfer
+	Leg        int       // 1, then one more per transfer
+	CalledAt   time.Time // of the current leg
+	ServedAt   time.Time
+	FinishedAt time.Time
+	Counter    string // the counter that called it last
+	Staff      string // the staff member at that counter
+	Target     string // after a transfer to one counter: only it calls the ticket
+	Recalls    int    // recalls of the current call
+	IssuedBy   string // staff who issued it ("" for the kiosk)
+	Card       bool   // the tier came from a card
+	EtaAtIssue int    // the estimate given at issue, in seconds
+	Rating     int    // 1..5, 0 for none
+
+	// Live figures for a waiting ticket, filled in by the Floor's views.
+	Ahead     int
+	EtaS      int
+	EtaLowS   int
+	EtaHighS  int
+	StatusURL string
+}
+
+// VIP reports whether the ticket's tier had a rank above zero at issue.
+func (t *Ticket) VIP() bool { return t.Rank > 0 }
+
+// clone returns a copy that later changes to t do not reach.
+func (t *Ticket) clone() *Ticket {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+// Numbered formats a ticket number: the service id and at least three digits.
+func Numbered(service string, n int) string {
+	return fmt.Sprintf("%s%03d", service, n)
+}
+
+// MarshalJSON writes the API's Ticket object.
+func (t Ticket) MarshalJSON() ([]byte, error) {
+	v := struct {
+		ID         uint64  `json:"id"`
+		Number     string  `json:"number"`
+		Service    string  `json:"service"`
+		Tier       string  `json:"tier"`
+		State      State   `json:"state"`
+		Lang       string  `json:"lang"`
+		IssuedAt   *string `json:"issued_at"`
+		CalledAt   *string `json:"called_at,omitempty"`
+		ServedAt   *string `json:"served_at,omitempty"`
+		FinishedAt *string `json:"finished_at,omitempty"`
+		Counter    string  `json:"counter,omitempty"`
+		Target     string  `json:"target_counter,omitempty"`
+		Leg        int     `json:"leg"`
+		Recalls    int     `json:"recalls"`
+		Ahead      int     `json:"ahead"`
+		EtaS       int     `json:"eta_s"`
+		EtaLowS    int     `json:"eta_low_s"`
+		EtaHighS   int     `json:"eta_high_s"`
+		Rating     int     `json:"rating,omitempty"`
+		Token      string  `json:"token,omitempty"`
+		StatusURL  string  `json:"status_url,omitempty"`
+	}{
+		t.ID, t.Number, t.Service, t.Tier, t.State, t.Lang,
+		formatTime(t.IssuedAt), formatTime(t.CalledAt), formatTime(t.ServedAt), formatTime(t.FinishedAt),
+		t.Counter, t.Target, t.Leg, t.Recalls, t.Ahead, t.EtaS, t.EtaLowS, t.EtaHighS, t.Rating,
+		t.Token, t.StatusURL,
+	}
+	return json.Marshal(v)
+}
+
+// TicketToken makes a ticket's token from its id and 16 random bytes. The id
+// lets the hub find the ticket without an index; the random part, 128 bits,
+// makes the token unguessable.
+func TicketToken(id uint64, random [16]byte) string {
+	var b [24]byte
+	binary.BigEndian.PutUint64(b[:8], id)
+	copy(b[8:], random[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// TicketIDFromToken returns the id a token names, or false when the token is
+// not one TicketToken makes. Whether it is the ticket's token is for the
+// caller to check.
+func TicketIDFromToken(token string) (uint64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != 24 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(b[:8]), true
+}

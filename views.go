@@ -1,0 +1,130 @@
+package hallq
+
+import "time"
+
+// HallView is the API's Hall object: the settings, the services with their
+// live figures, the tiers, and the bound the hall publishes.
+type HallView struct {
+	Settings
+	Services      []*Service `json:"services"`
+	Tiers         []*Tier    `json:"tiers"`
+	Languages     []string   `json:"languages"`
+	HeadStartMaxS int        `json:"head_start_max_s"` // D_max: the published bound
+	Day           string     `json:"day"`              // the current hall day
+}
+
+// Hall returns the hall as customers and staff see it at now.
+func (f *Floor) Hall(now time.Time) HallView {
+	return HallView{
+		Settings:      f.settings,
+		Services:      f.Services(now),
+		Tiers:         f.Tiers(),
+		Languages:     Languages,
+		HeadStartMaxS: seconds(f.HeadStartMax()),
+		Day:           f.day,
+	}
+}
+
+// Settings returns the hall settings.
+func (f *Floor) Settings() Settings { return f.settings }
+
+// Services returns the services with their live figures at now.
+func (f *Floor) Services(now time.Time) []*Service {
+	out := make([]*Service, 0, len(f.services))
+	for _, s := range f.services {
+		out = append(out, f.serviceView(s, now))
+	}
+	return out
+}
+
+// Service returns service id with its live figures at now.
+func (f *Floor) Service(id string, now time.Time) (*Service, error) {
+	s := f.service(id)
+	if s == nil {
+		return nil, Errorf(ENOTFOUND, "Service %q does not exist.", id)
+	}
+	return f.serviceView(s, now), nil
+}
+
+func (f *Floor) serviceView(s *Service, now time.Time) *Service {
+	v := s.clone()
+	v.ClosedReason = f.closedReason(s, now)
+	v.Accepting = v.ClosedReason == ""
+	v.Waiting = len(f.queues[s.ID])
+	v.EtaS = f.estimate(s.ID, v.Waiting).S
+	v.Issued = f.numbers[s.ID]
+	return v
+}
+
+// Tiers returns the tiers, by rank.
+func (f *Floor) Tiers() []*Tier {
+	out := make([]*Tier, 0, len(f.tiers))
+	for _, t := range f.tiers {
+		c := *t
+		out = append(out, &c)
+	}
+	return out
+}
+
+// Tier returns tier id.
+func (f *Floor) Tier(id string) (*Tier, error) {
+	t := f.tier(id)
+	if t == nil {
+		return nil, Errorf(ENOTFOUND, "Tier %q does not exist.", id)
+	}
+	c := *t
+	return &c, nil
+}
+
+// Counters returns the counters with their current tickets.
+func (f *Floor) Counters() []*Counter {
+	out := make([]*Counter, 0, len(f.counters))
+	for _, c := range f.counters {
+		out = append(out, f.counterView(c))
+	}
+	return out
+}
+
+// Counter returns counter id with its current ticket.
+func (f *Floor) Counter(id string) (*Counter, error) {
+	c := f.counter(id)
+	if c == nil {
+		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
+	}
+	return f.counterView(c), nil
+}
+
+func (f *Floor) counterView(c *Counter) *Counter {
+	v := c.clone()
+	if c.Ticket != nil {
+		v.Ticket = f.view(c.Ticket)
+	}
+	return v
+}
+
+// ServiceQueue is the waiting tickets of one service, in call order by key.
+type ServiceQueue struct {
+	ID      string    `json:"id"`
+	Tickets []*Ticket `json:"tickets"`
+}
+
+// Queue returns the waiting tickets of each service, ordered by key then id.
+func (f *Floor) Queue() []ServiceQueue {
+	out := make([]ServiceQueue, 0, len(f.services))
+	for _, s := range f.services {
+		q := ServiceQueue{ID: s.ID, Tickets: []*Ticket{}}
+		for i, t := range f.queues[s.ID] {
+			v := t.clone()
+			v.StatusURL = f.statusURL(t.Token)
+			v.Ahead = i
+			e := f.estimate(s.ID, i)
+			v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+			q.Tickets = append(q.Tickets, v)
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// Calls returns the most recent calls, newest first.
+func (f *Floor) Calls() []Call { return append([]Call(nil), f.calls...) }
