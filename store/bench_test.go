@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.etcd.io/bbolt"
+
+	"hallq"
+)
+
+// benchDir is where benchmark databases live: $HALLQ_BENCH_DIR (make bench
+// points it at the project's own disk), else a temporary directory.
+func benchDir(b *testing.B) string {
+	b.Helper()
+	root := os.Getenv("HALLQ_BENCH_DIR")
+	if root == "" {
+		return b.TempDir()
+	}
+	dir, err := os.MkdirTemp(root, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// BenchmarkIssue measures durable ticket issue: every ticket is on disk
+// before IssueTicket returns. It reports throughput and latency percentiles
+// for one client (a lone kiosk) and for 64 at once.
+func BenchmarkIssue(b *testing.B) {
+	for _, clients := range []int{1, 64} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
+			s, err := Open(Options{Path: filepath.Join(benchDir(b), "hallq.db"), TimeZone: "UTC"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			services := []string{"A", "B", "C"}
+			latency := make([]time.Duration, b.N)
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ResetTimer()
+			start := time.Now()
+			for c := 0; c < clients; c++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						t0 := time.Now()
+						_, _, err := s.IssueTicket(context.Background(), hallq.IssueRequest{Service: services[i%3]})
+						latency[i] = time.Since(t0)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			b.StopTimer()
+			slices.Sort(latency)
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "tickets/s")
+			b.ReportMetric(ms(latency[len(latency)/2]), "p50-ms")
+			b.ReportMetric(ms(latency[len(latency)*99/100]), "p99-ms")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkFsync measures the disk itself: one 4 KiB write and fdatasync,
+// what a commit cannot be faster than.
+func BenchmarkFsync(b *testing.B) {
+	f, err := os.Create(filepath.Join(benchDir(b), "fsync"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	page := make([]byte, 4096)
+	latency := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := f.WriteAt(page, int64(i%256)*4096); err != nil {
+			b.Fatal(err)
+		}
+		if err := fdatasync(f); err != nil {
+			b.Fatal(err)
+		}
+		latency[i] = time.Since(t0)
+	}
+	b.StopTimer()
+	slices.Sort(latency)
+	b.ReportMetric(ms(latency[len(latency)/2]), "p50-ms")
+	b.ReportMetric(ms(latency[len(latency)*99/100]), "p99-ms")
+}
+
+// BenchmarkOpen measures start-up with a million tickets of history: the
+// store reads only the open work, so it is serving in well under 250 ms.
+func BenchmarkOpen(b *testing.B) {
+	path := filepath.Join(benchDir(b), "hallq.db")
+	s, err := Open(Options{Path: path, TimeZone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	const history, open = 1_000_000, 200
+	if err := fillHistory(path, history, open); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := Open(Options{Path: path, TimeZone: "UTC"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if q, _ := s.FindQueue(context.Background()); len(q[0].Tickets) != open {
+			b.Fatalf("%d tickets waiting after start-up, want %d", len(q[0].Tickets), open)
+		}
+		s.Close()
+	}
+}
+
+// fillHistory writes n tickets of past days, each with its events, and
+// leaves the last open of them waiting today.
+func fillHistory(path string, n, open int) error {
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	now := time.Now()
+	const perTx = 50_000
+	for first := 1; first <= n; first += perTx {
+		err := db.Update(func(tx *bbolt.Tx) error {
+			for id := first; id < first+perTx && id <= n; id++ {
+				issued := now.Add(-time.Duration(n-id) * 10 * time.Second)
+				t := ticketRecord{ID: uint64(id), Token: hallq.TicketToken(uint64(id), [16]byte{}), Number: hallq.Numbered("A", id%500+1),
+					Service: "A", Tier: "regular", Key: issued.UnixNano(), Day: issued.Format("2006-01-02"), Lang: "en",
+					State: string(hallq.Done), IssuedAt: issued.UnixNano(), LegAt: issued.UnixNano(), Leg: 1,
+					CalledAt: issued.Add(5 * time.Minute).UnixNano(), FinishedAt: issued.Add(9 * time.Minute).UnixNano(),
+					Counter: "1", Staff: "clerk01", EtaAtIssue: 300}
+				if id > n-open {
+					t.State, t.CalledAt, t.FinishedAt, t.Counter, t.Staff = string(hallq.Waiting), 0, 0, "", ""
+					t.Day = now.UTC().Format("2006-01-02")
+					if err := tx.Bucket(bucketOpen).Put(itob(t.ID), nil); err != nil {
+						return err
+					}
+				}
+				if err := tx.Bucket(bucketTickets).Put(itob(t.ID), marshal(t)); err != nil {
+					return err
+				}
+				for i, typ := range []hallq.EventType{hallq.TicketIssued, hallq.TicketCalled, hallq.TicketDone} {
+					e := eventRecord{Type: string(typ), At: issued.UnixNano(), Ticket: &t}
+					if err := tx.Bucket(bucketEvents).Put(itob(uint64(id*3+i)), marshal(e)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return db.Update(func(tx *bbolt.Tx) error {
+		var cur cursorRecord
+		if err := json.Unmarshal(tx.Bucket(bucketMeta).Get(keyCursor), &cur); err != nil {
+			return err
+		}
+		cur.LastID, cur.Day = uint64(n), now.UTC().Format("2006-01-02")
+		return tx.Bucket(bucketMeta).Put(keyCursor, marshal(cur))
+	})
+}

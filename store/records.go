@@ -1,0 +1,229 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"hallq"
+)
+
+// The store's own encodings, separate from the API's JSON: short names,
+// times as Unix nanoseconds, nothing derived.
+
+type ticketRecord struct {
+	ID         uint64 `json:"id"`
+	Token      string `json:"tok"`
+	Number     string `json:"num"`
+	Service    string `json:"svc"`
+	Tier       string `json:"tier"`
+	Rank       int    `json:"rank,omitempty"`
+	HeadStart  int64  `json:"hs,omitempty"`
+	Key        int64  `json:"key"`
+	Day        string `json:"day"`
+	Lang       string `json:"lang"`
+	State      string `json:"st"`
+	IssuedAt   int64  `json:"iss"`
+	LegAt      int64  `json:"leg_at"`
+	Leg        int    `json:"leg"`
+	CalledAt   int64  `json:"call,omitempty"`
+	ServedAt   int64  `json:"serve,omitempty"`
+	FinishedAt int64  `json:"fin,omitempty"`
+	Counter    string `json:"ctr,omitempty"`
+	Staff      string `json:"staff,omitempty"`
+	Target     string `json:"tgt,omitempty"`
+	Recalls    int    `json:"rc,omitempty"`
+	IssuedBy   string `json:"by,omitempty"`
+	Card       bool   `json:"card,omitempty"`
+	EtaAtIssue int    `json:"eta"`
+	Rating     int    `json:"rate,omitempty"`
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func encodeTicket(t *hallq.Ticket) ticketRecord {
+	return ticketRecord{
+		ID: t.ID, Token: t.Token, Number: t.Number, Service: t.Service, Tier: t.Tier, Rank: t.Rank,
+		HeadStart: int64(t.HeadStart), Key: nanos(t.Key), Day: t.Day, Lang: t.Lang, State: string(t.State),
+		IssuedAt: nanos(t.IssuedAt), LegAt: nanos(t.LegAt), Leg: t.Leg, CalledAt: nanos(t.CalledAt),
+		ServedAt: nanos(t.ServedAt), FinishedAt: nanos(t.FinishedAt), Counter: t.Counter, Staff: t.Staff,
+		Target: t.Target, Recalls: t.Recalls, IssuedBy: t.IssuedBy, Card: t.Card, EtaAtIssue: t.EtaAtIssue,
+		Rating: t.Rating,
+	}
+}
+
+func (r *ticketRecord) ticket() *hallq.Ticket {
+	return &hallq.Ticket{
+		ID: r.ID, Token: r.Token, Number: r.Number, Service: r.Service, Tier: r.Tier, Rank: r.Rank,
+		HeadStart: time.Duration(r.HeadStart), Key: fromNanos(r.Key), Day: r.Day, Lang: r.Lang,
+		State: hallq.State(r.State), IssuedAt: fromNanos(r.IssuedAt), LegAt: fromNanos(r.LegAt), Leg: r.Leg,
+		CalledAt: fromNanos(r.CalledAt), ServedAt: fromNanos(r.ServedAt), FinishedAt: fromNanos(r.FinishedAt),
+		Counter: r.Counter, Staff: r.Staff, Target: r.Target, Recalls: r.Recalls, IssuedBy: r.IssuedBy,
+		Card: r.Card, EtaAtIssue: r.EtaAtIssue, Rating: r.Rating,
+	}
+}
+
+type counterRecord struct {
+	ID         string        `json:"id"`
+	Name       hallq.Text    `json:"name"`
+	Services   []string      `json:"svcs"`
+	AlsoServes []string      `json:"also,omitempty"`
+	VIPFirst   bool          `json:"vip,omitempty"`
+	State      string        `json:"st"`
+	Since      int64         `json:"since,omitempty"`
+	Staff      string        `json:"staff,omitempty"`
+	Ticket     uint64        `json:"tkt,omitempty"`
+	Last       *ticketRecord `json:"last,omitempty"`
+	Streak     int           `json:"streak,omitempty"`
+}
+
+func encodeCounter(c *hallq.Counter) counterRecord {
+	r := counterRecord{ID: c.ID, Name: c.Name, Services: c.Services, AlsoServes: c.AlsoServes, VIPFirst: c.VIPFirst,
+		State: string(c.State), Since: nanos(c.Since), Staff: c.Staff, Streak: c.Streak}
+	if c.Ticket != nil {
+		r.Ticket = c.Ticket.ID
+	}
+	if c.Last != nil {
+		last := encodeTicket(c.Last)
+		r.Last = &last
+	}
+	return r
+}
+
+func (r *counterRecord) counter() hallq.Counter {
+	c := hallq.Counter{ID: r.ID, Name: r.Name, Services: r.Services, AlsoServes: r.AlsoServes, VIPFirst: r.VIPFirst,
+		State: hallq.CounterState(r.State), Since: fromNanos(r.Since), Staff: r.Staff, Streak: r.Streak}
+	if r.Ticket != 0 {
+		c.Ticket = &hallq.Ticket{ID: r.Ticket}
+	}
+	if r.Last != nil {
+		c.Last = r.Last.ticket()
+	}
+	return c
+}
+
+// configRecord is the hall's configuration but its counters.
+type configRecord struct {
+	Settings hallq.Settings  `json:"settings"`
+	Services []hallq.Service `json:"services"`
+	Tiers    []hallq.Tier    `json:"tiers"`
+}
+
+type callRecord struct {
+	Ticket      uint64     `json:"tkt"`
+	Number      string     `json:"num"`
+	Service     string     `json:"svc"`
+	Counter     string     `json:"ctr"`
+	CounterName hallq.Text `json:"name"`
+	At          int64      `json:"at"`
+	Recall      bool       `json:"rc,omitempty"`
+}
+
+func encodeCall(c *hallq.Call) callRecord {
+	return callRecord{Ticket: c.Ticket, Number: c.Number, Service: c.Service, Counter: c.Counter,
+		CounterName: c.CounterName, At: nanos(c.At), Recall: c.Recall}
+}
+
+func (r *callRecord) call() hallq.Call {
+	return hallq.Call{Ticket: r.Ticket, Number: r.Number, Service: r.Service, Counter: r.Counter,
+		CounterName: r.CounterName, At: fromNanos(r.At), Recall: r.Recall}
+}
+
+// cursorRecord is the Floor's running state: the hall day, numbering, the
+// last ids, recent calls and service times. One small record, written once
+// per commit that changed it.
+type cursorRecord struct {
+	Day        string           `json:"day"`
+	Numbers    map[string]int   `json:"numbers"`
+	LastID     uint64           `json:"last_id"`
+	LastIssued int64            `json:"last_issued"`
+	Calls      []callRecord     `json:"calls"`
+	Times      map[string][]int `json:"times"`
+}
+
+type eventRecord struct {
+	Type    string        `json:"t"`
+	At      int64         `json:"at"`
+	Staff   string        `json:"staff,omitempty"`
+	Counter string        `json:"ctr,omitempty"`
+	Ticket  *ticketRecord `json:"tkt,omitempty"`
+	Call    *callRecord   `json:"call,omitempty"`
+	Mode    string        `json:"mode,omitempty"`
+	Reason  string        `json:"reason,omitempty"`
+	From    string        `json:"from,omitempty"`
+	Subject string        `json:"subj,omitempty"`
+}
+
+func encodeEvent(e *hallq.Event) eventRecord {
+	r := eventRecord{Type: string(e.Type), At: nanos(e.At), Staff: e.Staff, Mode: string(e.Mode),
+		Reason: e.Reason, From: e.From, Subject: e.Subject}
+	if e.Counter != nil {
+		r.Counter = e.Counter.ID
+	}
+	if e.Ticket != nil {
+		t := encodeTicket(e.Ticket)
+		r.Ticket = &t
+	}
+	if e.Call != nil {
+		c := encodeCall(e.Call)
+		r.Call = &c
+	}
+	return r
+}
+
+type cardRecord struct {
+	Last4   string `json:"last4"`
+	Tier    string `json:"tier"`
+	Holder  string `json:"holder"`
+	Expires string `json:"expires,omitempty"`
+	Created int64  `json:"created"`
+}
+
+type userRecord struct {
+	Hash     []byte `json:"hash"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled,omitempty"`
+	Created  int64  `json:"created"`
+}
+
+type sessionRecord struct {
+	Username string `json:"user"`
+	Expires  int64  `json:"exp"`
+}
+
+// idemRecord is the first result of an action with an idempotency key.
+type idemRecord struct {
+	At      int64          `json:"at"`
+	Ticket  *ticketRecord  `json:"tkt,omitempty"`
+	Counter *counterRecord `json:"ctr,omitempty"`
+}
+
+// itob encodes an id as an 8-byte big-endian key, so keys sort as numbers.
+func itob(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func btoi(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+func marshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("store: encoding %T: %v", v, err)) // the records are plain data
+	}
+	return b
+}

@@ -1,0 +1,512 @@
+// Package store keeps the hall in one bbolt file: configuration, tickets,
+// events, cards, accounts and sessions. All changes go through one writer
+// goroutine that groups concurrent requests into one transaction, so that
+// every request is durable (fsync) before it is answered and durability
+// does not cap throughput. Events are published only after their commit,
+// in commit order, with a strictly increasing sequence number.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"hallq"
+)
+
+// SchemaVersion is the version of the file layout this code reads and writes.
+const SchemaVersion = 1
+
+// Bucket names.
+var (
+	bucketMeta     = []byte("meta")     // schema, card key, config, cursor
+	bucketTickets  = []byte("tickets")  // id → ticketRecord, every ticket ever issued
+	bucketOpen     = []byte("open")     // id → nothing: the open tickets, read at start-up
+	bucketCounters = []byte("counters") // id → counterRecord
+	bucketEvents   = []byte("events")   // seq → eventRecord
+	bucketDays     = []byte("days")     // hall day → first seq and first ticket id of the day
+	bucketCards    = []byte("cards")    // HMAC of the number → cardRecord
+	bucketUsers    = []byte("users")    // username → userRecord
+	bucketSessions = []byte("sessions") // SHA-256 of the token → sessionRecord
+	bucketIdem     = []byte("idem")     // scope 0 key → idemRecord
+	bucketIdemTime = []byte("idem_by_time")
+
+	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
+		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime}
+
+	keySchema  = []byte("schema")
+	keyCardKey = []byte("card_key")
+	keyConfig  = []byte("config")
+	keyCursor  = []byte("cursor")
+)
+
+// maxBatch bounds how many requests share one commit.
+const maxBatch = 1024
+
+// Options configure a Store.
+type Options struct {
+	Path      string           // the database file
+	TimeZone  string           // the time zone of the default hall, on first start
+	PublicURL string           // where phones reach the hub; tickets link to it
+	Now       func() time.Time // the clock; time.Now if nil
+	Logger    *slog.Logger     // slog.Default() if nil
+}
+
+// Store is the hall's database. Its methods are safe for concurrent use.
+type Store struct {
+	db     *bbolt.DB
+	now    func() time.Time
+	log    *slog.Logger
+	secret []byte // the key of card number hashes
+
+	// mu guards floor and seq. The writer holds it while it applies a batch
+	// and commits, so readers see only what is durable.
+	mu    sync.RWMutex
+	floor *hallq.Floor
+	seq   uint64 // the last event's sequence number
+
+	feed feed
+
+	ops       chan *op
+	lastSweep time.Time // writer only
+	quit      chan struct{}
+	stopped   chan struct{}
+	close     sync.Once
+}
+
+// Open opens or creates the database at opts.Path and starts its writer. A
+// new file gets the default hall. A file another hub has open is refused.
+func Open(opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
+		Timeout: time.Second,
+		// A read transaction (a backup) blocks a writer only when the file
+		// must be mapped again; map generously so that almost never happens.
+		InitialMmapSize: 1 << 30,
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("the database %s is in use by another hallq hub; stop that one first, or give this one another -db", opts.Path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", opts.Path, err)
+	}
+	s := &Store{
+		db:      db,
+		now:     opts.Now,
+		log:     opts.Logger,
+		ops:     make(chan *op, maxBatch),
+		quit:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	if err := s.init(opts.TimeZone); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.floor.SetLinkBase(opts.PublicURL)
+	go s.run()
+	return s, nil
+}
+
+// init creates the buckets, checks the schema version, and seeds a new file
+// with the default hall and a card key.
+func (s *Store) init(timeZone string) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("creating bucket %s: %w", b, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if v := meta.Get(keySchema); v != nil {
+			var version int
+			if err := json.Unmarshal(v, &version); err != nil || version != SchemaVersion {
+				return fmt.Errorf("the database has schema version %s; this hallq reads version %d", v, SchemaVersion)
+			}
+			return nil
+		}
+		if timeZone == "" {
+			timeZone = "UTC"
+		}
+		st := hallq.DefaultFloor(timeZone)
+		f, err := hallq.NewFloor(st)
+		if err != nil {
+			return fmt.Errorf("the default hall: %w", err)
+		}
+		w := &batchWriter{tx: tx, floor: f}
+		if err := w.persist(f.Advance(s.now())); err != nil {
+			return err
+		}
+		if err := putConfig(tx, f); err != nil {
+			return err
+		}
+		for _, c := range f.Counters() {
+			if err := putCounter(tx, c); err != nil {
+				return err
+			}
+		}
+		if err := putCursor(tx, f); err != nil {
+			return err
+		}
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return fmt.Errorf("making the card key: %w", err)
+		}
+		if err := meta.Put(keyCardKey, key); err != nil {
+			return err
+		}
+		return meta.Put(keySchema, marshal(SchemaVersion))
+	})
+}
+
+// load reads the open work: configuration, counters, the cursor and the open
+// tickets. It never reads the history.
+func (s *Store) load() error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		s.secret = append([]byte(nil), meta.Get(keyCardKey)...)
+		var cfg configRecord
+		if err := json.Unmarshal(meta.Get(keyConfig), &cfg); err != nil {
+			return fmt.Errorf("reading the hall configuration: %w", err)
+		}
+		var cur cursorRecord
+		if err := json.Unmarshal(meta.Get(keyCursor), &cur); err != nil {
+			return fmt.Errorf("reading the hall cursor: %w", err)
+		}
+		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers,
+			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
+			Times: cur.Times}
+		for i := range cur.Calls {
+			st.Calls = append(st.Calls, cur.Calls[i].call())
+		}
+		err := tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
+			var r counterRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("reading counter %s: %w", k, err)
+			}
+			st.Counters = append(st.Counters, r.counter())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		tickets := tx.Bucket(bucketTickets)
+		err = tx.Bucket(bucketOpen).ForEach(func(k, _ []byte) error {
+			t, err := getTicket(tickets, btoi(k))
+			if err != nil {
+				return err
+			}
+			st.Open = append(st.Open, *t)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		f, err := hallq.NewFloor(st)
+		if err != nil {
+			return fmt.Errorf("the stored hall does not check out: %w", err)
+		}
+		s.floor = f
+		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
+			s.seq = btoi(k)
+		}
+		return nil
+	})
+}
+
+// Close stops the writer after the requests it has taken, ends every
+// subscription, and closes the database.
+func (s *Store) Close() error {
+	var err error
+	s.close.Do(func() {
+		close(s.quit)
+		<-s.stopped
+		s.feed.closeAll()
+		err = s.db.Close()
+	})
+	return err
+}
+
+// op is one request to the writer: apply runs inside the batch's write
+// transaction and returns the Floor's change (nil for none) and a result.
+type op struct {
+	apply  func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error)
+	result any
+	err    error
+	done   chan struct{}
+}
+
+// errStopped answers requests that reach a closing store.
+var errStopped = hallq.Errorf(hallq.EINTERNAL, "The hub is shutting down. Please try again in a moment.")
+
+// write runs apply in the writer and returns its result once it is durable.
+func (s *Store) write(ctx context.Context, apply func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error)) (any, error) {
+	o := &op{apply: apply, done: make(chan struct{})}
+	select {
+	case s.ops <- o:
+	case <-s.quit:
+		return nil, errStopped
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once taken, a request is carried out even if its caller gives up, so
+	// that what it did and what it answered never differ.
+	<-o.done
+	return o.result, o.err
+}
+
+// run is the writer: it takes every request waiting, applies them in one
+// transaction, commits, publishes the events, and answers. A lone request
+// never waits for a timer.
+func (s *Store) run() {
+	defer close(s.stopped)
+	tick := time.NewTimer(s.untilMaintenance())
+	defer tick.Stop()
+	for {
+		var batch []*op
+		select {
+		case o := <-s.ops:
+			batch = append(batch, o)
+		case <-tick.C:
+		case <-s.quit:
+			s.drain()
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case o := <-s.ops:
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+		tick.Reset(s.untilMaintenance())
+	}
+}
+
+// drain answers the requests still queued at shutdown.
+func (s *Store) drain() {
+	for {
+		select {
+		case o := <-s.ops:
+			o.err = errStopped
+			close(o.done)
+		default:
+			return
+		}
+	}
+}
+
+// untilMaintenance is how long the writer may sleep: until the hall day ends,
+// and at most a minute, so no-shows are let go and sessions pruned on time.
+func (s *Store) untilMaintenance() time.Duration {
+	s.mu.RLock()
+	d := s.floor.NextDayStart().Sub(s.now())
+	s.mu.RUnlock()
+	if d > time.Minute {
+		d = time.Minute
+	}
+	if d < 10*time.Millisecond {
+		d = 10 * time.Millisecond
+	}
+	return d
+}
+
+// commit applies a batch in one write transaction. A refused request
+// (a domain error) changed nothing and is answered with its error; a failure
+// of the store itself rolls the whole batch back and retries each request
+// on its own, so one bad request cannot fail the others.
+func (s *Store) commit(batch []*op) {
+	s.mu.Lock()
+	events, err := s.apply(batch)
+	if err != nil {
+		s.log.Error("store: a commit failed; retrying its requests one by one", "requests", len(batch), "err", err)
+		s.reloadLocked()
+		if len(batch) > 1 {
+			s.mu.Unlock()
+			for _, o := range batch {
+				s.commit([]*op{o})
+			}
+			return
+		}
+		for _, o := range batch {
+			o.result, o.err = nil, err
+		}
+	} else {
+		s.feed.publish(events)
+	}
+	s.mu.Unlock()
+	for _, o := range batch {
+		close(o.done)
+	}
+}
+
+// apply runs the batch in one transaction and commits it; it returns the
+// events committed, or an error after which nothing was committed.
+func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		return nil, fmt.Errorf("starting a transaction: %w", err)
+	}
+	defer tx.Rollback()
+	now := s.now()
+	w := &batchWriter{tx: tx, floor: s.floor, seq: s.seq}
+	if err := w.persist(s.floor.Advance(now)); err != nil {
+		return nil, err
+	}
+	swept, err := s.maintain(tx, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range batch {
+		change, result, err := o.apply(tx, now)
+		if err != nil && hallq.ErrorCode(err) == hallq.EINTERNAL {
+			return nil, err
+		}
+		o.result, o.err = result, err
+		if err := w.persist(change); err != nil {
+			return nil, err
+		}
+	}
+	if len(batch) == 0 && !w.changed && !swept {
+		return nil, nil
+	}
+	if w.changed {
+		if err := putCursor(tx, s.floor); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("committing: %w", err)
+	}
+	s.seq = w.seq
+	return w.events, nil
+}
+
+// reloadLocked rebuilds the Floor from the file after a failed commit, so it
+// holds only what is durable. A file that cannot be read again is fatal.
+func (s *Store) reloadLocked() {
+	if err := s.load(); err != nil {
+		panic(fmt.Sprintf("store: the database cannot be read after a failed commit: %v", err))
+	}
+}
+
+// batchWriter writes the changes of one transaction and numbers its events.
+type batchWriter struct {
+	tx      *bbolt.Tx
+	floor   *hallq.Floor
+	seq     uint64
+	events  []hallq.Event
+	changed bool
+}
+
+func (w *batchWriter) persist(ch *hallq.Change) error {
+	if ch == nil || ch.Empty() {
+		return nil
+	}
+	w.changed = true
+	tx := w.tx
+	tickets, open := tx.Bucket(bucketTickets), tx.Bucket(bucketOpen)
+	for _, t := range ch.Tickets {
+		if err := putTicket(tickets, t); err != nil {
+			return err
+		}
+		var err error
+		if t.State.Open() {
+			err = open.Put(itob(t.ID), nil)
+		} else {
+			err = open.Delete(itob(t.ID))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, id := range ch.Dropped {
+		if err := open.Delete(itob(id)); err != nil {
+			return err
+		}
+	}
+	if ch.Config {
+		if err := putConfig(tx, w.floor); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Counters {
+		if err := putCounter(tx, c); err != nil {
+			return err
+		}
+	}
+	if ch.Deleted != "" {
+		if err := tx.Bucket(bucketCounters).Delete([]byte(ch.Deleted)); err != nil {
+			return err
+		}
+	}
+	events := tx.Bucket(bucketEvents)
+	for i := range ch.Events {
+		e := &ch.Events[i]
+		w.seq++
+		e.Seq = w.seq
+		if err := events.Put(itob(e.Seq), marshal(encodeEvent(e))); err != nil {
+			return err
+		}
+		if e.Type == hallq.DayStarted {
+			if err := tx.Bucket(bucketDays).Put([]byte(e.Subject), itob(e.Seq)); err != nil {
+				return err
+			}
+		}
+		w.events = append(w.events, *e)
+	}
+	return nil
+}
+
+func putTicket(b *bbolt.Bucket, t *hallq.Ticket) error {
+	return b.Put(itob(t.ID), marshal(encodeTicket(t)))
+}
+
+func getTicket(b *bbolt.Bucket, id uint64) (*hallq.Ticket, error) {
+	v := b.Get(itob(id))
+	if v == nil {
+		return nil, hallq.Errorf(hallq.ENOTFOUND, "Ticket %d does not exist.", id)
+	}
+	var r ticketRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return nil, fmt.Errorf("reading ticket %d: %w", id, err)
+	}
+	return r.ticket(), nil
+}
+
+func putCounter(tx *bbolt.Tx, c *hallq.Counter) error {
+	return tx.Bucket(bucketCounters).Put([]byte(c.ID), marshal(encodeCounter(c)))
+}
+
+func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
+	st := f.State()
+	return tx.Bucket(bucketMeta).Put(keyConfig, marshal(configRecord{Settings: st.Settings, Services: st.Services, Tiers: st.Tiers}))
+}
+
+func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
+	st := f.Cursor()
+	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times}
+	for i := range st.Calls {
+		r.Calls = append(r.Calls, encodeCall(&st.Calls[i]))
+	}
+	return tx.Bucket(bucketMeta).Put(keyCursor, marshal(r))
+}

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.etcd.io/bbolt"
+	"golang.org/x/crypto/bcrypt"
+
+	"hallq"
+)
+
+var (
+	_ hallq.UserService    = (*Store)(nil)
+	_ hallq.SessionService = (*Store)(nil)
+)
+
+// SessionLifetime is how long a login lasts: a long shift.
+const SessionLifetime = 14 * time.Hour
+
+// AdminUsername is the manager account made on first start.
+const AdminUsername = "admin"
+
+// errBadLogin does not say whether the username or the password was wrong.
+var errBadLogin = hallq.Errorf(hallq.EUNAUTHORIZED, "The username or password is wrong.")
+
+// dummyHash is compared against when a username does not exist, so a wrong
+// username takes as long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
+
+func hashPassword(p string) ([]byte, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(p), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, fmt.Errorf("hashing a password: %w", err)
+	}
+	return h, nil
+}
+
+func getUser(tx *bbolt.Tx, username string) (*userRecord, error) {
+	v := tx.Bucket(bucketUsers).Get([]byte(username))
+	if v == nil {
+		return nil, nil
+	}
+	var r userRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return nil, fmt.Errorf("reading user %s: %w", username, err)
+	}
+	return &r, nil
+}
+
+// EnsureAdmin makes the manager account "admin" if the hall has no account
+// yet. Its password is password, or, when that is empty, a new random one,
+// which EnsureAdmin returns so it can be shown once.
+func (s *Store) EnsureAdmin(ctx context.Context, password string) (generated string, err error) {
+	users, err := s.FindUsers(ctx)
+	if err != nil || len(users) > 0 {
+		return "", err
+	}
+	if password == "" {
+		b := make([]byte, 12)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("making a password: %w", err)
+		}
+		password = base64.RawURLEncoding.EncodeToString(b)
+		generated = password
+	}
+	if err := hallq.ValidatePassword(password); err != nil {
+		return "", fmt.Errorf("the admin password: %s", hallq.ErrorMessage(err))
+	}
+	if _, err := s.CreateUser(ctx, hallq.Actor{}, hallq.NewUser{Username: AdminUsername, Password: password, Role: hallq.RoleManager}); err != nil {
+		return "", err
+	}
+	return generated, nil
+}
+
+// Authenticate returns the user whose password this is.
+func (s *Store) Authenticate(ctx context.Context, username, password string) (*hallq.User, error) {
+	var r *userRecord
+	err := s.db.View(func(tx *bbolt.Tx) (err error) {
+		r, err = getUser(tx, username)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	hash := dummyHash
+	if r != nil {
+		hash = r.Hash
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || r == nil || r.Disabled {
+		return nil, errBadLogin
+	}
+	return &hallq.User{Username: username, Role: r.Role}, nil
+}
+
+// FindUsers returns every account, by username.
+func (s *Store) FindUsers(ctx context.Context) ([]*hallq.User, error) {
+	out := []*hallq.User{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+			var r userRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("reading user %s: %w", k, err)
+			}
+			out = append(out, &hallq.User{Username: string(k), Role: r.Role, Disabled: r.Disabled})
+			return nil
+		})
+	})
+	return out, err
+}
+
+// CreateUser adds an account.
+func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser) (*hallq.User, error) {
+	if err := hallq.ValidateUsername(n.Username); err != nil {
+		return nil, err
+	}
+	if err := hallq.ValidateRole(n.Role); err != nil {
+		return nil, err
+	}
+	if err := hallq.ValidatePassword(n.Password); err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		if existing, err := getUser(tx, n.Username); err != nil || existing != nil {
+			if err == nil {
+				err = hallq.Errorf(hallq.ECONFLICT, "User %s already exists.", n.Username)
+			}
+			return nil, nil, err
+		}
+		r := userRecord{Hash: hash, Role: n.Role, Created: now.UnixNano()}
+		return nil, nil, tx.Bucket(bucketUsers).Put([]byte(n.Username), marshal(r))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &hallq.User{Username: n.Username, Role: n.Role}, nil
+}
+
+// UpdateUser changes an account. Disabling it or changing its role or
+// password ends its sessions. The last manager cannot be demoted or disabled.
+func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string, u hallq.UserUpdate) (*hallq.User, error) {
+	var hash []byte
+	if u.Password != nil {
+		if err := hallq.ValidatePassword(*u.Password); err != nil {
+			return nil, err
+		}
+		var err error
+		if hash, err = hashPassword(*u.Password); err != nil {
+			return nil, err
+		}
+	}
+	if u.Role != nil {
+		if err := hallq.ValidateRole(*u.Role); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		r, err := getUser(tx, username)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r == nil {
+			return nil, nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
+		}
+		next := *r
+		if hash != nil {
+			next.Hash = hash
+		}
+		if u.Role != nil {
+			next.Role = *u.Role
+		}
+		if u.Disabled != nil {
+			next.Disabled = *u.Disabled
+		}
+		if r.Role == hallq.RoleManager && !r.Disabled && (next.Role != hallq.RoleManager || next.Disabled) {
+			if err := checkOtherManager(tx, username); err != nil {
+				return nil, nil, err
+			}
+		}
+		if hash != nil || next.Role != r.Role || next.Disabled {
+			if err := deleteSessionsOf(tx, username); err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := tx.Bucket(bucketUsers).Put([]byte(username), marshal(next)); err != nil {
+			return nil, nil, err
+		}
+		return nil, &hallq.User{Username: username, Role: next.Role, Disabled: next.Disabled}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.(*hallq.User), nil
+}
+
+// DeleteUser removes an account and its sessions; not the last manager.
+func (s *Store) DeleteUser(ctx context.Context, by hallq.Actor, username string) error {
+	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		r, err := getUser(tx, username)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r == nil {
+			return nil, nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
+		}
+		if r.Role == hallq.RoleManager && !r.Disabled {
+			if err := checkOtherManager(tx, username); err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := deleteSessionsOf(tx, username); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, tx.Bucket(bucketUsers).Delete([]byte(username))
+	})
+	return err
+}
+
+// checkOtherManager refuses a change that would leave no enabled manager.
+func checkOtherManager(tx *bbolt.Tx, except string) error {
+	found := false
+	err := tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+		var r userRecord
+		if json.Unmarshal(v, &r) == nil && string(k) != except && r.Role == hallq.RoleManager && !r.Disabled {
+			found = true
+		}
+		return nil
+	})
+	if err == nil && !found {
+		err = hallq.Errorf(hallq.ECONFLICT, "%s is the last manager; make another manager first.", except)
+	}
+	return err
+}
+
+func sessionKey(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// CreateSession starts a session for u and returns its token.
+func (s *Store) CreateSession(ctx context.Context, u *hallq.User) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("making a session token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		r := sessionRecord{Username: u.Username, Expires: now.Add(SessionLifetime).UnixNano()}
+		return nil, nil, tx.Bucket(bucketSessions).Put(sessionKey(token), marshal(r))
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// FindSession returns the user of a live session.
+func (s *Store) FindSession(ctx context.Context, token string) (*hallq.User, error) {
+	var u *hallq.User
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		v := tx.Bucket(bucketSessions).Get(sessionKey(token))
+		if v == nil {
+			return errNoSession
+		}
+		var r sessionRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("reading a session: %w", err)
+		}
+		if r.Expires < s.now().UnixNano() {
+			return errNoSession
+		}
+		ur, err := getUser(tx, r.Username)
+		if err != nil {
+			return err
+		}
+		if ur == nil || ur.Disabled {
+			return errNoSession
+		}
+		u = &hallq.User{Username: r.Username, Role: ur.Role}
+		return nil
+	})
+	return u, err
+}
+
+var errNoSession = hallq.Errorf(hallq.EUNAUTHORIZED, "Your login has ended. Please log in again.")
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		return nil, nil, tx.Bucket(bucketSessions).Delete(sessionKey(token))
+	})
+	return err
+}
+
+func deleteSessionsOf(tx *bbolt.Tx, username string) error {
+	var keys [][]byte
+	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+		var r sessionRecord
+		if json.Unmarshal(v, &r) == nil && r.Username == username {
+			keys = append(keys, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range keys {
+		if err == nil {
+			err = tx.Bucket(bucketSessions).Delete(k)
+		}
+	}
+	return err
+}
