@@ -1,0 +1,169 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+)
+
+// maxEntries bounds the clients each limiter remembers, so that a flood of
+// new addresses or usernames cannot grow its memory without end.
+const maxEntries = 10000
+
+// RateLimiter allows each client a number of requests per minute: a token
+// bucket that holds a minute's worth and refills evenly. It is safe for
+// concurrent use.
+type RateLimiter struct {
+	perMinute int
+	now       func() time.Time
+
+	mu sync.Mutex
+	// due holds each client's theoretical arrival time (GCRA): its bucket
+	// is full again once due is past, so such entries go first when the
+	// map is full.
+	due map[string]time.Time
+}
+
+// NewRateLimiter returns a limiter of perMinute requests per minute for each
+// client; 0 turns it off. now is the clock; nil means time.Now.
+func NewRateLimiter(perMinute int, now func() time.Time) *RateLimiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &RateLimiter{perMinute: perMinute, now: now, due: make(map[string]time.Time)}
+}
+
+// Allow takes a token from key's bucket. When the bucket is empty it reports
+// false and how long until the next token.
+func (l *RateLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+	if l.perMinute <= 0 {
+		return true, 0
+	}
+	interval := time.Minute / time.Duration(l.perMinute)
+	burst := time.Minute - interval
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	due, known := l.due[key]
+	if !known {
+		makeRoom(l.due, now, func(due time.Time) time.Time { return due })
+	}
+	if due.Before(now) {
+		due = now
+	}
+	if wait := due.Sub(now) - burst; wait > 0 {
+		return false, wait
+	}
+	l.due[key] = due.Add(interval)
+	return true, 0
+}
+
+// makeRoom makes room in m when it is full: it drops the entries whose
+// expiry is past and at least a tenth of the rest, those that expire first.
+// Dropping many at once keeps the cost per new entry low under a flood.
+func makeRoom[V any](m map[string]V, now time.Time, expiry func(V) time.Time) {
+	if len(m) < maxEntries {
+		return
+	}
+	expiries := make([]time.Time, 0, len(m))
+	for _, v := range m {
+		expiries = append(expiries, expiry(v))
+	}
+	slices.SortFunc(expiries, time.Time.Compare)
+	cutoff := expiries[len(expiries)/10]
+	if now.After(cutoff) {
+		cutoff = now
+	}
+	for k, v := range m {
+		if !expiry(v).After(cutoff) {
+			delete(m, k)
+		}
+	}
+}
+
+// Login limits: after loginFailures failed logins for one username from one
+// address within loginWindow, that pair is refused for loginBlock.
+const (
+	loginFailures = 10
+	loginWindow   = 15 * time.Minute
+	loginBlock    = 15 * time.Minute
+)
+
+// loginLimiter counts failed logins by username and address. Its zero value
+// is ready to use.
+type loginLimiter struct {
+	mu      sync.Mutex
+	entries map[string]*loginEntry
+}
+
+// loginEntry is one username and address's recent failures, oldest first,
+// or the end of its block.
+type loginEntry struct {
+	failures     []time.Time
+	blockedUntil time.Time
+}
+
+// expiry returns when e no longer matters.
+func (e *loginEntry) expiry() time.Time {
+	if len(e.failures) == 0 {
+		return e.blockedUntil
+	}
+	return e.failures[len(e.failures)-1].Add(loginWindow)
+}
+
+// attempt counts a login attempt as a failure until succeeded clears it, so
+// that parallel attempts cannot slip past the limit. It returns 0, or how
+// long key is still blocked.
+func (l *loginLimiter) attempt(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.entries == nil {
+		l.entries = make(map[string]*loginEntry)
+	}
+	e := l.entries[key]
+	if e == nil {
+		makeRoom(l.entries, now, (*loginEntry).expiry)
+		e = &loginEntry{}
+		l.entries[key] = e
+	}
+	if now.Before(e.blockedUntil) {
+		return e.blockedUntil.Sub(now)
+	}
+	for len(e.failures) > 0 && !e.failures[0].Add(loginWindow).After(now) {
+		e.failures = e.failures[1:]
+	}
+	e.failures = append(e.failures, now)
+	if len(e.failures) >= loginFailures {
+		e.failures, e.blockedUntil = nil, now.Add(loginBlock)
+	}
+	return 0
+}
+
+// succeeded forgets key's failures after a successful login.
+func (l *loginLimiter) succeeded(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.entries, key)
+}
+
+// ClientIP returns the address of the client that sent r, taken from the
+// connection only: proxy headers are not trusted.
+func ClientIP(r *http.Request) string {
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return ap.Addr().Unmap().WithZone("").String()
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// IsLoopback reports whether r comes from the hub's own machine.
+func IsLoopback(r *http.Request) bool {
+	addr, err := netip.ParseAddr(ClientIP(r))
+	return err == nil && addr.IsLoopback()
+}
