@@ -269,8 +269,8 @@ func (f *Floor) Advance(now time.Time) *Change {
 			ch.event(Event{Type: TicketExpired, Ticket: t})
 		}
 		for _, c := range f.counters {
-			if c.Ticket != nil || c.Streak != 0 {
-				c.Ticket, c.Streak = nil, 0
+			if c.Ticket != nil || c.Last != nil || c.Streak != 0 {
+				c.Ticket, c.Last, c.Streak = nil, nil, 0
 				ch.touchCounter(c)
 			}
 		}
@@ -329,7 +329,7 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 		if tier = f.tier(o.Tier); tier == nil {
 			return nil, Errorf(EINVALID, "Tier %q does not exist.", o.Tier)
 		}
-		if o.By.Name == "" {
+		if o.By.Role != RoleStaff && o.By.Role != RoleManager {
 			return nil, Errorf(EUNAUTHORIZED, "Only logged-in staff can choose a ticket's tier.")
 		}
 	case o.Card != nil:

@@ -97,29 +97,62 @@ func NewHallDays(loc *time.Location, dayStart string) (HallDays, error) {
 // Location returns the hall's time zone.
 func (h HallDays) Location() *time.Location { return h.loc }
 
-// Of returns the hall day t belongs to, as YYYY-MM-DD.
+// Of returns the hall day t belongs to, as YYYY-MM-DD: the last one that
+// has started by t.
 func (h HallDays) Of(t time.Time) string {
 	l := t.In(h.loc)
-	if l.Hour()*60+l.Minute() < h.start {
-		l = l.AddDate(0, 0, -1)
+	d := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
+	if t.Before(h.startOf(d)) {
+		d = d.AddDate(0, 0, -1)
 	}
-	return l.Format("2006-01-02")
+	return d.Format("2006-01-02")
 }
 
 // Start returns the moment hall day day (YYYY-MM-DD) begins.
 func (h HallDays) Start(day string) (time.Time, error) {
-	d, err := time.ParseInLocation("2006-01-02", day, h.loc)
+	// Parsed in UTC: in a zone whose clocks skip midnight, the date parsed
+	// in the zone can fall on the day before.
+	d, err := time.Parse("2006-01-02", day)
 	if err != nil {
 		return time.Time{}, Errorf(EINVALID, "A date is written YYYY-MM-DD; %q is not.", day)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), h.start/60, h.start%60, 0, 0, h.loc), nil
+	return h.startOf(d), nil
 }
 
 // End returns the moment hall day day ends: the start of the next one.
 func (h HallDays) End(day string) (time.Time, error) {
-	d, err := time.ParseInLocation("2006-01-02", day, h.loc)
+	d, err := time.Parse("2006-01-02", day)
 	if err != nil {
 		return time.Time{}, Errorf(EINVALID, "A date is written YYYY-MM-DD; %q is not.", day)
 	}
-	return h.Start(d.AddDate(0, 0, 1).Format("2006-01-02"))
+	return h.startOf(d.AddDate(0, 0, 1)), nil
+}
+
+// startOf returns the first moment the hall's clocks show the day start on
+// date d (a UTC midnight). Where the clocks change, that time of day can be
+// skipped (the day then starts at the change) or shown twice (it starts at
+// the first); time.Date does not say which instant it picks.
+func (h HallDays) startOf(d time.Time) time.Time {
+	want := d.Add(time.Duration(h.start) * time.Minute)
+	t := time.Date(d.Year(), d.Month(), d.Day(), h.start/60, h.start%60, 0, 0, h.loc)
+	switch shown := wallClock(t); {
+	case shown.After(want): // skipped, and t is after the change
+		t, _ = t.ZoneBounds()
+	case shown.Before(want): // skipped, and t is before the change
+		_, t = t.ZoneBounds()
+	default: // shown; if twice, take the first
+		if begin, _ := t.ZoneBounds(); !begin.IsZero() {
+			_, before := begin.Add(-1).Zone()
+			_, now := t.Zone()
+			if alt := t.Add(time.Duration(now-before) * time.Second); alt.Before(begin) && wallClock(alt).Equal(want) {
+				t = alt
+			}
+		}
+	}
+	return t
+}
+
+// wallClock returns the date and time of day t shows in its zone, as UTC.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
