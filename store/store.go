@@ -18,6 +18,7 @@ import (
 
 	"go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+	"golang.org/x/crypto/bcrypt"
 
 	"hallq"
 )
@@ -58,6 +59,10 @@ type Options struct {
 	PublicURL string           // where phones reach the hub; tickets link to it
 	Now       func() time.Time // the clock; time.Now if nil
 	Logger    *slog.Logger     // slog.Default() if nil
+
+	// BcryptCost is the cost of password hashes; bcrypt.DefaultCost if 0.
+	// Tests lower it; a hall never should.
+	BcryptCost int
 }
 
 // Store is the hall's database. Its methods are safe for concurrent use.
@@ -66,6 +71,8 @@ type Store struct {
 	now    func() time.Time
 	log    *slog.Logger
 	secret []byte // the key of card number hashes
+
+	bcryptCost int
 
 	// mu guards floor and seq. The writer holds it while it applies a batch
 	// and commits, so readers see only what is durable.
@@ -91,6 +98,9 @@ func Open(opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.BcryptCost == 0 {
+		opts.BcryptCost = bcrypt.DefaultCost
+	}
 	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
 		Timeout: time.Second,
 		// A read transaction (a backup) blocks a writer only when the file
@@ -104,12 +114,13 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("opening the database %s: %w", opts.Path, err)
 	}
 	s := &Store{
-		db:      db,
-		now:     opts.Now,
-		log:     opts.Logger,
-		ops:     make(chan *op, maxBatch),
-		quit:    make(chan struct{}),
-		stopped: make(chan struct{}),
+		db:         db,
+		now:        opts.Now,
+		log:        opts.Logger,
+		bcryptCost: opts.BcryptCost,
+		ops:        make(chan *op, maxBatch),
+		quit:       make(chan struct{}),
+		stopped:    make(chan struct{}),
 	}
 	if err := s.init(opts.TimeZone); err != nil {
 		db.Close()

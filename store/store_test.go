@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+	"golang.org/x/crypto/bcrypt"
 
 	"hallq"
 	"hallq/store"
@@ -48,7 +49,7 @@ func MustOpen(tb testing.TB, clk *clock) *store.Store {
 
 func mustOpenPath(tb testing.TB, path string, clk *clock) *store.Store {
 	tb.Helper()
-	s, err := store.Open(store.Options{Path: path, TimeZone: "Asia/Shanghai", PublicURL: "http://hall.example", Now: clk.Now})
+	s, err := store.Open(store.Options{Path: path, TimeZone: "Asia/Shanghai", PublicURL: "http://hall.example", Now: clk.Now, BcryptCost: bcrypt.MinCost})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -33,8 +33,8 @@ var errBadLogin = hallq.Errorf(hallq.EUNAUTHORIZED, "The username or password is
 // username takes as long as a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password of anyone"), bcrypt.DefaultCost)
 
-func hashPassword(p string) ([]byte, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(p), bcrypt.DefaultCost)
+func (s *Store) hashPassword(p string) ([]byte, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(p), s.bcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("hashing a password: %w", err)
 	}
@@ -125,7 +125,7 @@ func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser)
 	if err := hallq.ValidatePassword(n.Password); err != nil {
 		return nil, err
 	}
-	hash, err := hashPassword(n.Password)
+	hash, err := s.hashPassword(n.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 			return nil, err
 		}
 		var err error
-		if hash, err = hashPassword(*u.Password); err != nil {
+		if hash, err = s.hashPassword(*u.Password); err != nil {
 			return nil, err
 		}
 	}

@@ -215,3 +215,22 @@ func body(tb testing.TB, resp *http.Response) string {
 	}
 	return string(b)
 }
+
+func TestRecover(t *testing.T) {
+	srv := httptest.NewServer(web.Recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	})))
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/api/v1/anything")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct{ Error struct{ Code string } }
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusInternalServerError || body.Error.Code != "internal" {
+		t.Errorf("a panicking handler: %d %q, want 500 internal", res.StatusCode, body.Error.Code)
+	}
+}
