@@ -68,21 +68,22 @@ func Last4(number string) string {
 }
 
 // ValidateCard checks a card as a manager enters it: a known tier that is not
-// staff-only, a holder name, an expiry date.
+// staff-only, a holder name, an expiry date. Its messages quote nothing of
+// the card: in an import with shifted columns, a cell can hold a number.
 func (f *Floor) ValidateCard(c *Card) error {
 	t := f.tier(c.Tier)
 	if t == nil {
-		return Errorf(EINVALID, "Tier %q does not exist.", c.Tier)
+		return Errorf(EINVALID, "The card's tier does not exist; use the id of a tier from the tier list.")
 	}
 	if t.StaffOnly {
-		return Errorf(EINVALID, "Tier %q is issued by staff only; a card cannot carry it.", c.Tier)
+		return Errorf(EINVALID, "The card's tier is issued by staff only; a card cannot carry it.")
 	}
 	if err := (Text{EN: c.Holder}).validate("holder name", 64, false); err != nil {
 		return err
 	}
 	if c.Expires != "" {
 		if _, err := time.Parse("2006-01-02", c.Expires); err != nil {
-			return Errorf(EINVALID, "An expiry date is written YYYY-MM-DD; %q is not.", c.Expires)
+			return Errorf(EINVALID, "The card's expiry date is not a date written YYYY-MM-DD; leave it empty for a card that does not expire.")
 		}
 	}
 	return nil

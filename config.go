@@ -63,6 +63,7 @@ func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, e
 // UpdateService changes the fields of service id present in u. Closing a
 // service stops new tickets; those waiting are still served.
 func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdate) (*Change, error) {
+	id = normalizeServiceID(id)
 	old := f.service(id)
 	if old == nil {
 		return nil, Errorf(ENOTFOUND, "Service %q does not exist.", id)

@@ -336,7 +336,7 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 		if o.Card.Expired(f.day) {
 			return nil, Errorf(ECARDUNKNOWN, "This card has expired. You can take a regular ticket.")
 		}
-		if tier = f.tier(o.Card.Tier); tier == nil {
+		if tier = f.tier(o.Card.Tier); tier == nil || tier.StaffOnly {
 			return nil, Errorf(ECARDUNKNOWN, "This card's tier is no longer offered. You can take a regular ticket.")
 		}
 	}

@@ -39,7 +39,7 @@ func (f *Floor) Services(now time.Time) []*Service {
 
 // Service returns service id with its live figures at now.
 func (f *Floor) Service(id string, now time.Time) (*Service, error) {
-	s := f.service(id)
+	s := f.service(normalizeServiceID(id))
 	if s == nil {
 		return nil, Errorf(ENOTFOUND, "Service %q does not exist.", id)
 	}
