@@ -38,6 +38,10 @@ func (s *Store) ActAtCounter(ctx context.Context, a hallq.CounterAction, key str
 			r := &hallq.ActResult{Ticket: s.replayTicket(first), Replayed: true}
 			if first.Counter != nil {
 				c := first.Counter.counter()
+				c.Ticket = nil
+				if first.CounterTicket != nil {
+					c.Ticket = s.floor.Decorate(first.CounterTicket.ticket())
+				}
 				r.Counter = &c
 			}
 			return nil, r, nil
@@ -53,6 +57,10 @@ func (s *Store) ActAtCounter(ctx context.Context, a hallq.CounterAction, key str
 		}
 		c := encodeCounter(ch.Counter)
 		rec.Counter = &c
+		if ch.Counter.Ticket != nil {
+			t := encodeTicket(ch.Counter.Ticket)
+			rec.CounterTicket = &t
+		}
 		if err := putIdem(tx, scope, key, rec); err != nil {
 			return nil, nil, err
 		}

@@ -43,10 +43,10 @@ func (s *Store) FindHall(ctx context.Context) (*hallq.HallView, error) {
 
 // FindDisplay returns what the waiting-room displays show.
 func (s *Store) FindDisplay(ctx context.Context) (*hallq.Display, error) {
-	var d hallq.Display
+	d := hallq.Display{Calls: []hallq.Call{}, Counters: []hallq.PublicCounter{}}
 	s.read(func(f *hallq.Floor) {
 		now := s.now()
-		d.Calls = f.Calls()
+		d.Calls = append(d.Calls, f.Calls()...)
 		d.Services = f.Services(now)
 		for _, c := range f.Counters() {
 			d.Counters = append(d.Counters, c.Public())
@@ -54,9 +54,6 @@ func (s *Store) FindDisplay(ctx context.Context) (*hallq.Display, error) {
 		d.Notice = f.Settings().Notice
 		d.HeadStartMaxS = int(f.HeadStartMax() / time.Second)
 	})
-	if d.Calls == nil {
-		d.Calls = []hallq.Call{}
-	}
 	return &d, nil
 }
 

@@ -209,6 +209,9 @@ type idemRecord struct {
 	At      int64          `json:"at"`
 	Ticket  *ticketRecord  `json:"tkt,omitempty"`
 	Counter *counterRecord `json:"ctr,omitempty"`
+	// CounterTicket is the counter's current ticket then: Counter keeps only
+	// its id.
+	CounterTicket *ticketRecord `json:"ctr_tkt,omitempty"`
 }
 
 // itob encodes an id as an 8-byte big-endian key, so keys sort as numbers.

@@ -38,7 +38,7 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
 		first, err := getIdem(tx, issueScope, req.IdempotencyKey)
 		if err != nil || first != nil {
-			return nil, issued{s.replayTicketOrNil(first), true}, err
+			return nil, issued{s.replayIssue(first), true}, err
 		}
 		order := hallq.IssueOrder{Service: req.Service, Tier: req.Tier, Lang: req.Lang, Random: random, By: req.By}
 		if cardKey != nil {
@@ -64,9 +64,15 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 	return r.ticket, r.replayed, nil
 }
 
-func (s *Store) replayTicketOrNil(r *idemRecord) *hallq.Ticket {
+// replayIssue answers a retried issue: the same ticket, with its figures as
+// they are now, so that a kiosk retrying after a network error prints the
+// true number of people ahead.
+func (s *Store) replayIssue(r *idemRecord) *hallq.Ticket {
 	if r == nil {
 		return nil
+	}
+	if t, open := s.floor.OpenTicket(r.Ticket.ID); open {
+		return t
 	}
 	return s.replayTicket(r)
 }
