@@ -1,0 +1,4 @@
+package kiosk
+
+// StatusURL is statusURL, for tests of the address a QR code holds.
+var StatusURL = statusURL

@@ -1,0 +1,244 @@
+// Package kiosk serves the public endpoints of the kiosk and the phone page:
+// the hall, ticket issue, a ticket's status, cancelling it and its QR code.
+// None of them needs a login; staff may add a tier when they issue a ticket.
+package kiosk
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/skip2/go-qrcode"
+
+	"hallq"
+	"hallq/web"
+)
+
+// Handler serves the kiosk's and the phone page's API.
+type Handler struct {
+	Tickets hallq.TicketService
+	Hall    hallq.HallService
+	// Auth guards the staff-only tier of a ticket; required.
+	Auth *web.Auth
+	// IssueLimit limits the ticket requests of each client per minute, and
+	// CardLimit the requests carrying a card. Loopback clients and
+	// logged-in staff are exempt; nil or a limit of 0 is no limit.
+	IssueLimit *web.RateLimiter
+	CardLimit  *web.RateLimiter
+}
+
+// Routes registers the handler's routes, with their full paths, on r.
+func (h *Handler) Routes(r chi.Router) {
+	r.Get("/api/v1/hall", h.handleHall)
+	r.Post("/api/v1/tickets", h.handleTicketCreate)
+	r.Get("/api/v1/tickets/{token}", h.handleTicket)
+	r.Delete("/api/v1/tickets/{token}", h.handleTicketCancel)
+	r.Get("/api/v1/tickets/{token}/qr.png", h.handleTicketQR)
+}
+
+// handleHall replies with the hall: settings, services, tiers.
+func (h *Handler) handleHall(w http.ResponseWriter, r *http.Request) {
+	hall, err := h.Hall.FindHall(r.Context())
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, hall)
+}
+
+// handleTicketCreate issues a ticket: 201 with the ticket, or 200 with the
+// first ticket when the Idempotency-Key was seen before. A tier in the body
+// needs a staff login.
+func (h *Handler) handleTicketCreate(w http.ResponseWriter, r *http.Request) {
+	req, err := readTicketRequest(w, r)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	issue := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.issue(w, r, req) })
+	if req.Tier != "" {
+		// Choosing a tier is a staff function, with its network rule.
+		h.Auth.RequireStaff(issue).ServeHTTP(w, r)
+		return
+	}
+	issue(w, r)
+}
+
+// readTicketRequest reads the body and headers of a ticket request.
+func readTicketRequest(w http.ResponseWriter, r *http.Request) (hallq.IssueRequest, error) {
+	body, err := web.ReadBody(w, r, web.MaxBody)
+	if err != nil {
+		return hallq.IssueRequest{}, err
+	}
+	req, err := DecodeTicketRequest(bytes.NewReader(body))
+	if err != nil {
+		return hallq.IssueRequest{}, err
+	}
+	if req.IdempotencyKey, err = web.IdempotencyKey(r); err != nil {
+		return hallq.IssueRequest{}, err
+	}
+	req.By = web.ActorFrom(r.Context())
+	return req, nil
+}
+
+// issue applies the rate limits and issues the ticket req asks for.
+func (h *Handler) issue(w http.ResponseWriter, r *http.Request, req hallq.IssueRequest) {
+	if err := h.checkLimits(r, req); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	t, replayed, err := h.Tickets.IssueTicket(r.Context(), req)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/tickets/"+t.Token)
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+	}
+	web.JSON(w, status, t)
+}
+
+// checkLimits takes a token from the client's issue bucket and, for a
+// request with a card, from its card bucket; loopback clients and logged-in
+// staff are exempt. Every request with a card counts, not only those
+// answered card_unknown: the check must come before the answer, or a client
+// over the limit would still learn which numbers are registered from whether
+// it gets a ticket, and a limiter cannot be asked without taking a token.
+func (h *Handler) checkLimits(r *http.Request, req hallq.IssueRequest) error {
+	if web.IsLoopback(r) || web.UserFrom(r.Context()) != nil {
+		return nil
+	}
+	ip := web.ClientIP(r)
+	if err := allow(h.IssueLimit, ip); err != nil {
+		return err
+	}
+	if req.Card != "" {
+		return allow(h.CardLimit, ip)
+	}
+	return nil
+}
+
+// allow takes a token from key's bucket in l, or returns a rate_limited
+// error. A nil limiter allows everything.
+func allow(l *web.RateLimiter, key string) error {
+	if l == nil {
+		return nil
+	}
+	if ok, wait := l.Allow(key); !ok {
+		return web.RateLimited(wait)
+	}
+	return nil
+}
+
+// DecodeTicketRequest reads a ticket request body: one JSON object
+// {service, card?, lang?, tier?}. Unknown fields, wrong types and data after
+// the object are refused; service is required and lang, when present, is one
+// of hallq.Languages. The card is kept as typed (the store reduces track data
+// to the number); an empty card is no card. Its errors are *hallq.Error
+// values with code invalid.
+func DecodeTicketRequest(rd io.Reader) (hallq.IssueRequest, error) {
+	var req hallq.IssueRequest
+	dec := json.NewDecoder(rd)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return hallq.IssueRequest{}, decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "The request body has data after its JSON object; send one object only.")
+	}
+	if req.Service == "" {
+		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Choose a service: the body needs a \"service\".")
+	}
+	if req.Lang != "" && !hallq.ValidLang(req.Lang) {
+		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Language %q is not offered; use en or zh.", req.Lang)
+	}
+	return req, nil
+}
+
+// decodeError turns an error of encoding/json into an invalid error that
+// says what to fix.
+func decodeError(err error) error {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body such as {\"service\": \"A\"}.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return hallq.Errorf(hallq.EINVALID, "The request body is not valid JSON: it ends too early.")
+	case errors.As(err, &syntax):
+		return hallq.Errorf(hallq.EINVALID, "The request body is not valid JSON (at byte %d).", syntax.Offset)
+	case errors.As(err, &typ) && typ.Field == "":
+		return hallq.Errorf(hallq.EINVALID, "The request body must be a JSON object such as {\"service\": \"A\"}.")
+	case errors.As(err, &typ):
+		return hallq.Errorf(hallq.EINVALID, "The field %q must be a string.", typ.Field)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return hallq.Errorf(hallq.EINVALID, "The field %s is not known here; send service, card, lang or tier.", name)
+	}
+	return hallq.Errorf(hallq.EINVALID, "The request body is not a ticket request (%v); send {\"service\": \"A\"} with card, lang or tier if needed.", err)
+}
+
+// handleTicket replies with the ticket a token names.
+func (h *Handler) handleTicket(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Tickets.FindTicketByToken(r.Context(), chi.URLParam(r, "token"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, t)
+}
+
+// handleTicketCancel cancels a waiting ticket and replies with it.
+func (h *Handler) handleTicketCancel(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Tickets.CancelTicket(r.Context(), chi.URLParam(r, "token"), web.ActorFrom(r.Context()))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, t)
+}
+
+// qrSize is the width and height of a ticket's QR code, in pixels.
+const qrSize = 256
+
+// handleTicketQR replies with a PNG QR code of the ticket's status page URL.
+// The image keeps the API's no-store: it carries the ticket's token, kiosks
+// are shared machines, and each code is fetched about once.
+func (h *Handler) handleTicketQR(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Tickets.FindTicketByToken(r.Context(), chi.URLParam(r, "token"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	png, err := qrcode.Encode(statusURL(r, t), qrcode.Medium, qrSize)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.WriteHeader(http.StatusOK)
+	w.Write(png)
+}
+
+// statusURL returns the absolute address of t's status page: its StatusURL,
+// built on the hub's public URL, or, when no public URL is set, on the
+// address this request reached the hub at.
+func statusURL(r *http.Request, t *hallq.Ticket) string {
+	if u, err := url.Parse(t.StatusURL); err == nil && u.IsAbs() {
+		return t.StatusURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + t.StatusURL
+}
