@@ -1,0 +1,111 @@
+// Package counter serves the staff at the counters: the counters with their
+// current tickets, the actions staff take at a counter (open, call, recall,
+// serve, finish, transfer, pause, close) and the queue they call from.
+package counter
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallq"
+	"hallq/web"
+)
+
+// Handler serves the staff endpoints of the counters and the queue. Every
+// route needs a staff or manager login.
+type Handler struct {
+	Counters hallq.CounterService
+	Tickets  hallq.TicketService
+	Auth     *web.Auth
+}
+
+// Routes registers the handler's routes, with their full paths, on r. Each
+// counter action has its own path, so an unknown action is a path that does
+// not exist: 404.
+func (h *Handler) Routes(r chi.Router) {
+	staff := r.With(h.Auth.RequireStaff)
+	staff.Get("/api/v1/counters", h.handleCounterList)
+	staff.Get("/api/v1/counters/{id}", h.handleCounterGet)
+	for _, op := range hallq.CounterOps {
+		staff.Post("/api/v1/counters/{id}/"+string(op), h.handleCounterAction(op))
+	}
+	staff.Get("/api/v1/queue", h.handleQueue)
+}
+
+// handleCounterList answers GET /api/v1/counters: every counter with its
+// current ticket.
+func (h *Handler) handleCounterList(w http.ResponseWriter, r *http.Request) {
+	counters, err := h.Counters.FindCounters(r.Context())
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, counters)
+}
+
+// handleCounterGet answers GET /api/v1/counters/{id}: one counter with its
+// current ticket.
+func (h *Handler) handleCounterGet(w http.ResponseWriter, r *http.Request) {
+	c, err := h.Counters.FindCounter(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, c)
+}
+
+// handleCounterAction returns the handler of POST /api/v1/counters/{id}/{op}
+// for one op. Open, pause and close answer with the counter; the others with
+// the ticket acted on, or 204 when next finds nobody waiting. A request that
+// repeats an Idempotency-Key gets the first result again.
+func (h *Handler) handleCounterAction(op hallq.CounterOp) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, err := web.IdempotencyKey(r)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		body := newActionBody(op)
+		if err := web.DecodeOptional(w, r, body); err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		a := hallq.CounterAction{Op: op, Counter: chi.URLParam(r, "id"), By: web.ActorFrom(r.Context())}
+		body.apply(&a)
+		res, err := h.Counters.ActAtCounter(r.Context(), a, key)
+		if err != nil {
+			web.Error(w, r, err)
+			return
+		}
+		writeActResult(w, op, res)
+	}
+}
+
+// writeActResult writes the reply to a counter action.
+func writeActResult(w http.ResponseWriter, op hallq.CounterOp, res *hallq.ActResult) {
+	switch {
+	case op == hallq.OpOpen || op == hallq.OpPause || op == hallq.OpClose:
+		web.JSON(w, http.StatusOK, res.Counter)
+	case res.Ticket == nil: // next found nobody waiting
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		web.JSON(w, http.StatusOK, res.Ticket)
+	}
+}
+
+// queueReply is the body of GET /api/v1/queue.
+type queueReply struct {
+	Services []hallq.ServiceQueue `json:"services"`
+}
+
+// handleQueue answers GET /api/v1/queue: the waiting tickets of each
+// service, by key, then id.
+func (h *Handler) handleQueue(w http.ResponseWriter, r *http.Request) {
+	services, err := h.Tickets.FindQueue(r.Context())
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, queueReply{Services: services})
+}
