@@ -1,0 +1,55 @@
+package manager
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"hallq/web"
+)
+
+// handleBackup sends a consistent copy of the database file as a download
+// named after the hall's local time.
+func (h *Handler) handleBackup(w http.ResponseWriter, r *http.Request) {
+	name, err := h.backupName(r)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	started := false
+	err = h.Backup.Backup(r.Context(), w, func(size int64) {
+		started = true
+		hd := w.Header()
+		hd.Set("Content-Type", "application/octet-stream")
+		hd.Set("Content-Length", strconv.FormatInt(size, 10))
+		hd.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.WriteHeader(http.StatusOK)
+	})
+	switch {
+	case err != nil && !started:
+		web.Error(w, r, err)
+	case err != nil:
+		// The headers are sent: the client sees a download shorter than
+		// its Content-Length, which is all that can be said now.
+		slog.WarnContext(r.Context(), "manager: a backup download was cut short", "err", err)
+	}
+}
+
+// backupName returns the backup's file name, hallq-YYYYMMDD-HHMMSS.db, in
+// the hall's time zone.
+func (h *Handler) backupName(r *http.Request) (string, error) {
+	hall, err := h.Hall.FindHall(r.Context())
+	if err != nil {
+		return "", err
+	}
+	now := h.now()
+	// The zone was checked when it was set; should it fail to load here,
+	// the name is in UTC rather than the backup refused.
+	if loc, err := time.LoadLocation(hall.TimeZone); err == nil {
+		now = now.In(loc)
+	} else {
+		now = now.UTC()
+	}
+	return "hallq-" + now.Format("20060102-150405") + ".db", nil
+}

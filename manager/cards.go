@@ -1,0 +1,138 @@
+package manager
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallq"
+	"hallq/web"
+)
+
+// Card numbers and holder names never go into an error message or a log line
+// here: row errors speak in general terms, since in a file whose columns are
+// shifted any cell can hold a number or a name.
+
+// handleCardList returns every card, without numbers.
+func (h *Handler) handleCardList(w http.ResponseWriter, r *http.Request) {
+	cards, err := h.Cards.FindCards(r.Context())
+	reply(w, r, http.StatusOK, cards, err)
+}
+
+// handleCardGet returns the card with the number in the path.
+func (h *Handler) handleCardGet(w http.ResponseWriter, r *http.Request) {
+	c, err := h.Cards.FindCard(r.Context(), chi.URLParam(r, "number"))
+	reply(w, r, http.StatusOK, c, err)
+}
+
+// handleCardCreate registers a card; the reply carries its last four
+// characters, not its number.
+func (h *Handler) handleCardCreate(w http.ResponseWriter, r *http.Request) {
+	var c hallq.Card
+	if err := web.Decode(w, r, &c); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	card, err := h.Cards.CreateCard(r.Context(), web.ActorFrom(r.Context()), c)
+	reply(w, r, http.StatusCreated, card, err)
+}
+
+// handleCardUpdate changes the fields of a card present in the body.
+func (h *Handler) handleCardUpdate(w http.ResponseWriter, r *http.Request) {
+	var u hallq.CardUpdate
+	if err := web.Decode(w, r, &u); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	c, err := h.Cards.UpdateCard(r.Context(), web.ActorFrom(r.Context()), chi.URLParam(r, "number"), u)
+	reply(w, r, http.StatusOK, c, err)
+}
+
+// handleCardDelete removes a card from the registry.
+func (h *Handler) handleCardDelete(w http.ResponseWriter, r *http.Request) {
+	noContent(w, r, h.Cards.DeleteCard(r.Context(), web.ActorFrom(r.Context()), chi.URLParam(r, "number")))
+}
+
+// handleCardImport creates or replaces the cards of a CSV body with the
+// columns number,tier,holder,expires and reports the rows it refused by
+// line.
+func (h *Handler) handleCardImport(w http.ResponseWriter, r *http.Request) {
+	body, err := web.ReadBody(w, r, web.MaxImportBody)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	rows, err := parseCardCSV(body)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	res, err := h.Cards.ImportCards(r.Context(), web.ActorFrom(r.Context()), rows.cards, rows.lines)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	out := hallq.CardImport{Imported: res.Imported, Errors: append(rows.errors, res.Errors...)}
+	slices.SortStableFunc(out.Errors, func(a, b hallq.ImportLine) int { return cmp.Compare(a.Line, b.Line) })
+	web.JSON(w, http.StatusOK, out)
+}
+
+// cardColumns are the columns of a card import, in order.
+var cardColumns = []string{"number", "tier", "holder", "expires"}
+
+// cardRows are the rows of a card import: the well-formed ones with their
+// line numbers, and the errors of the others.
+type cardRows struct {
+	cards  []hallq.Card
+	lines  []int
+	errors []hallq.ImportLine
+}
+
+// parseCardCSV reads a card import. A UTF-8 byte order mark and a first row
+// whose first cell is "number" (a header) are skipped; lines end in LF or
+// CRLF. A row that is not valid CSV or has the wrong number of fields is
+// reported by its line; the store checks the cards themselves.
+func parseCardCSV(body []byte) (cardRows, error) {
+	rows := cardRows{errors: []hallq.ImportLine{}}
+	rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF"))))
+	rd.FieldsPerRecord = -1
+	for first := true; ; first = false {
+		rec, err := rd.Read()
+		var parseErr *csv.ParseError
+		switch {
+		case errors.Is(err, io.EOF):
+			return rows, nil
+		case errors.As(err, &parseErr):
+			rows.fail(parseErr.StartLine, "This row is not valid CSV; check its quotation marks.")
+			continue
+		case err != nil:
+			return cardRows{}, fmt.Errorf("reading a card import: %w", err)
+		}
+		line, _ := rd.FieldPos(0)
+		if first && strings.EqualFold(strings.TrimSpace(rec[0]), cardColumns[0]) {
+			continue
+		}
+		if len(rec) != len(cardColumns) {
+			rows.fail(line, fmt.Sprintf("A row has %d fields (%s); this one has %d.",
+				len(cardColumns), strings.Join(cardColumns, ","), len(rec)))
+			continue
+		}
+		c := hallq.Card{Number: rec[0], Tier: strings.TrimSpace(rec[1]),
+			Holder: strings.TrimSpace(rec[2]), Expires: strings.TrimSpace(rec[3])}
+		rows.cards = append(rows.cards, c)
+		rows.lines = append(rows.lines, line)
+	}
+}
+
+// fail records a refused row.
+func (rows *cardRows) fail(line int, message string) {
+	rows.errors = append(rows.errors, hallq.ImportLine{Line: line, Message: message})
+}

@@ -1,0 +1,87 @@
+// Package manager serves the hall manager's configuration endpoints: hall
+// settings, services, tiers, counters, the card registry, staff accounts and
+// backups. Every route needs a manager's login.
+package manager
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"hallq"
+	"hallq/web"
+)
+
+// Handler serves the manager endpoints of the API.
+type Handler struct {
+	Hall   hallq.HallService
+	Cards  hallq.CardService
+	Users  hallq.UserService
+	Backup hallq.BackupService
+	Auth   *web.Auth
+	Now    func() time.Time // the clock for backup file names; nil means time.Now
+}
+
+// Routes registers the handler's routes, with their full paths, on r. GET
+// /api/v1/hall and GET /api/v1/counters belong to other packages.
+func (h *Handler) Routes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(h.Auth.RequireManager)
+
+		r.Put("/api/v1/hall", h.handleSettingsUpdate)
+
+		r.Get("/api/v1/services", h.handleServiceList)
+		r.Post("/api/v1/services", h.handleServiceCreate)
+		r.Get("/api/v1/services/{id}", h.handleServiceGet)
+		r.Put("/api/v1/services/{id}", h.handleServiceUpdate)
+
+		r.Get("/api/v1/tiers", h.handleTierList)
+		r.Post("/api/v1/tiers", h.handleTierCreate)
+		r.Put("/api/v1/tiers/{id}", h.handleTierUpdate)
+
+		r.Post("/api/v1/counters", h.handleCounterCreate)
+		r.Put("/api/v1/counters/{id}", h.handleCounterUpdate)
+		r.Delete("/api/v1/counters/{id}", h.handleCounterDelete)
+
+		r.Get("/api/v1/cards", h.handleCardList)
+		r.Post("/api/v1/cards", h.handleCardCreate)
+		r.Post("/api/v1/cards/import", h.handleCardImport)
+		r.Get("/api/v1/cards/{number}", h.handleCardGet)
+		r.Put("/api/v1/cards/{number}", h.handleCardUpdate)
+		r.Delete("/api/v1/cards/{number}", h.handleCardDelete)
+
+		r.Get("/api/v1/users", h.handleUserList)
+		r.Post("/api/v1/users", h.handleUserCreate)
+		r.Put("/api/v1/users/{username}", h.handleUserUpdate)
+		r.Delete("/api/v1/users/{username}", h.handleUserDelete)
+
+		r.Get("/api/v1/backup", h.handleBackup)
+	})
+}
+
+// reply writes v as JSON with status, or err when there is one.
+func reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, status, v)
+}
+
+// noContent answers 204, or err when there is one.
+func noContent(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// now returns the time of h.Now, or of time.Now.
+func (h *Handler) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
