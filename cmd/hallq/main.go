@@ -1,0 +1,223 @@
+// Command hallq is the hub of a service hall: it keeps the queue in one
+// database file and serves every device of the hall (kiosks, phones,
+// counter terminals, rating pads, displays, the manager's dashboard) as
+// browser pages and a JSON API.
+//
+// Every flag can also be set by an environment variable:
+//
+//	-addr            HALLQ_ADDR            address to listen on (default :8080)
+//	-db              HALLQ_DB              database file (default hallq.db)
+//	-admin-password  HALLQ_ADMIN_PASSWORD  password of "admin" on first start
+//	-public-url      HALLQ_PUBLIC_URL      the address phones reach the hub at
+//	-issue-rate      HALLQ_ISSUE_RATE      tickets per minute per client (default 60, 0 = off)
+//	-staff-nets      HALLQ_STAFF_NETS      networks staff and managers may work from
+//	-time-zone       HALLQ_TIME_ZONE       the hall's time zone, on first start
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // halls run on small PCs that may lack a zoneinfo database
+
+	"hallq/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hallq:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what the flags and environment say.
+type config struct {
+	addr          string
+	db            string
+	adminPassword string
+	publicURL     string
+	issueRate     int
+	staffNets     []*net.IPNet
+	timeZone      string
+}
+
+// parseConfig reads the flags, each defaulting to its environment variable.
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var c config
+	var rate, nets string
+	fs := flag.NewFlagSet("hallq", flag.ContinueOnError)
+	fs.StringVar(&c.addr, "addr", env("HALLQ_ADDR", ":8080"), "address to listen on (HALLQ_ADDR)")
+	fs.StringVar(&c.db, "db", env("HALLQ_DB", "hallq.db"), "database file (HALLQ_DB)")
+	fs.StringVar(&c.adminPassword, "admin-password", env("HALLQ_ADMIN_PASSWORD", ""), "password of the manager account admin, used on first start only; a random one is printed if empty (HALLQ_ADMIN_PASSWORD)")
+	fs.StringVar(&c.publicURL, "public-url", env("HALLQ_PUBLIC_URL", ""), "the address phones reach the hub at, for QR codes, e.g. http://192.168.1.10:8080 (HALLQ_PUBLIC_URL; default: this machine's LAN address)")
+	fs.StringVar(&rate, "issue-rate", env("HALLQ_ISSUE_RATE", "60"), "tickets per minute one client may take; 0 = no limit; loopback and paired kiosks are exempt (HALLQ_ISSUE_RATE)")
+	fs.StringVar(&nets, "staff-nets", env("HALLQ_STAFF_NETS", ""), "comma-separated networks (CIDR) staff and managers may work from; empty = any (HALLQ_STAFF_NETS)")
+	fs.StringVar(&c.timeZone, "time-zone", env("HALLQ_TIME_ZONE", ""), "the hall's time zone on first start, e.g. Asia/Shanghai; default: this machine's (HALLQ_TIME_ZONE)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q; every setting is a flag, see -help", fs.Arg(0))
+	}
+	var err error
+	if c.issueRate, err = strconv.Atoi(rate); err != nil || c.issueRate < 0 {
+		return c, fmt.Errorf("-issue-rate %q is not a number of tickets per minute", rate)
+	}
+	for _, n := range strings.Split(nets, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		_, ipnet, err := net.ParseCIDR(n)
+		if err != nil {
+			return c, fmt.Errorf("-staff-nets: %q is not a network like 192.168.1.0/24", n)
+		}
+		c.staffNets = append(c.staffNets, ipnet)
+	}
+	if c.publicURL != "" && !strings.HasPrefix(c.publicURL, "http://") && !strings.HasPrefix(c.publicURL, "https://") {
+		return c, fmt.Errorf("-public-url %q must start with http:// or https://", c.publicURL)
+	}
+	c.publicURL = strings.TrimRight(c.publicURL, "/")
+	if c.timeZone == "" {
+		c.timeZone = localTimeZone(getenv)
+	}
+	return c, nil
+}
+
+// run starts the hub and serves until ctx ends, then shuts down in order:
+// no new requests, the open ones finished, the database closed last.
+func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	c, err := parseConfig(args, getenv)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(out, nil))
+	slog.SetDefault(log)
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", c.addr, err)
+	}
+	defer ln.Close()
+	if c.publicURL == "" {
+		c.publicURL = guessPublicURL(ln.Addr())
+	}
+	st, err := store.Open(store.Options{Path: c.db, TimeZone: c.timeZone, PublicURL: c.publicURL, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	generated, err := st.EnsureAdmin(ctx, c.adminPassword)
+	if err != nil {
+		return err
+	}
+
+	srv := &http.Server{
+		Handler:           newServer(st, c),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	hall, err := st.FindHall(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hallq: listening on %s\n", ln.Addr())
+	fmt.Fprintf(out, "hallq: serving %q at %s\n", hall.Name.EN, c.publicURL)
+	for _, p := range []struct{ name, path string }{
+		{"kiosk", "/kiosk"}, {"display", "/display"}, {"counters", "/counter"}, {"rating pads", "/pad"}, {"managers", "/manager"},
+	} {
+		fmt.Fprintf(out, "  %-12s %s%s\n", p.name, c.publicURL, p.path)
+	}
+	if generated != "" {
+		fmt.Fprintf(out, "hallq: first start: log in at %s/manager as admin with password %s\n", c.publicURL, generated)
+		fmt.Fprintf(out, "hallq: this password is shown only now; change it under Users once you are in.\n")
+	} else if c.adminPassword != "" {
+		fmt.Fprintf(out, "hallq: log in at %s/manager as admin\n", c.publicURL)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(out, "hallq: shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("hallq: requests still open at shutdown", "err", err)
+	}
+	return st.Close()
+}
+
+// localTimeZone returns this machine's IANA time zone name, or UTC.
+func localTimeZone(getenv func(string) string) string {
+	if tz := strings.TrimPrefix(getenv("TZ"), ":"); tz != "" && tz != "Local" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			return tz
+		}
+	}
+	if b, err := os.ReadFile("/etc/timezone"); err == nil {
+		if tz := strings.TrimSpace(string(b)); tz != "" {
+			if _, err := time.LoadLocation(tz); err == nil {
+				return tz
+			}
+		}
+	}
+	if link, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, tz, ok := strings.Cut(link, "zoneinfo/"); ok {
+			if _, err := time.LoadLocation(tz); err == nil {
+				return tz
+			}
+		}
+	}
+	return "UTC"
+}
+
+// guessPublicURL returns the hub's address on the hall's network: the
+// listening address, or this machine's first private LAN address when it
+// listens on all of them. Phones cannot reach localhost.
+func guessPublicURL(addr net.Addr) string {
+	tcp, _ := addr.(*net.TCPAddr)
+	port := strconv.Itoa(tcp.Port)
+	host := tcp.IP
+	if host.IsUnspecified() {
+		host = lanAddress()
+	}
+	return "http://" + net.JoinHostPort(host.String(), port)
+}
+
+func lanAddress() net.IP {
+	addrs, err := net.InterfaceAddrs()
+	if err == nil {
+		for _, a := range addrs {
+			if ipnet, ok := a.(*net.IPNet); ok && ipnet.IP.To4() != nil && ipnet.IP.IsPrivate() {
+				return ipnet.IP
+			}
+		}
+	}
+	return net.IPv4(127, 0, 0, 1)
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestParseConfig(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	t.Run("Defaults", func(t *testing.T) {
+		c, err := parseConfig(nil, env(map[string]string{"TZ": "Asia/Shanghai"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.addr != ":8080" || c.db != "hallq.db" || c.issueRate != 60 || c.adminPassword != "" || c.timeZone != "Asia/Shanghai" {
+			t.Errorf("defaults: %+v", c)
+		}
+	})
+	t.Run("EnvironmentThenFlags", func(t *testing.T) {
+		vars := map[string]string{"HALLQ_ADDR": ":9000", "HALLQ_DB": "/var/lib/hallq/hall.db", "HALLQ_ISSUE_RATE": "0",
+			"HALLQ_PUBLIC_URL": "http://10.0.0.5:9000/", "HALLQ_STAFF_NETS": "10.0.0.0/24, 192.168.1.0/24", "HALLQ_TIME_ZONE": "Europe/Berlin"}
+		c, err := parseConfig([]string{"-addr", ":9100"}, env(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.addr != ":9100" || c.db != "/var/lib/hallq/hall.db" || c.issueRate != 0 || c.publicURL != "http://10.0.0.5:9000" ||
+			len(c.staffNets) != 2 || c.timeZone != "Europe/Berlin" {
+			t.Errorf("got %+v", c)
+		}
+	})
+	for _, args := range [][]string{
+		{"-issue-rate", "many"}, {"-issue-rate", "-1"}, {"-staff-nets", "10.0.0.0"}, {"-public-url", "hall.local"}, {"extra"},
+	} {
+		if _, err := parseConfig(args, env(nil)); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
+
+func TestHub_Pages(t *testing.T) {
+	hub := startHub(t, filepath.Join(t.TempDir(), "hallq.db"))
+	res, err := client.Get(hub.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	if res.StatusCode != http.StatusOK || !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("landing page: %d, CSP %q", res.StatusCode, csp)
+	}
+	res, err = client.Get(hub.URL + "/assets/hall.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	tag := res.Header.Get("ETag")
+	req, _ := http.NewRequest("GET", hub.URL+"/assets/hall.css", nil)
+	req.Header.Set("If-None-Match", tag)
+	if res, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if tag == "" || res.StatusCode != http.StatusNotModified {
+		t.Errorf("a cached stylesheet: ETag %q, revalidation %d, want 304", tag, res.StatusCode)
+	}
+	var e struct{ Error struct{ Code string } }
+	if status := getJSON(t, hub.URL+"/api/v1/nothing-here", "", &e); status != http.StatusNotFound || e.Error.Code != "not_found" {
+		t.Errorf("unknown path: %d %q", status, e.Error.Code)
+	}
+	var hall struct {
+		Services []struct{ ID string }
+		Tiers    []struct{ ID string }
+	}
+	if getJSON(t, hub.URL+"/api/v1/hall", "", &hall); len(hall.Services) != 3 || len(hall.Tiers) != 5 {
+		t.Errorf("the default hall: %+v", hall)
+	}
+}
+
+func TestHub_SecondHubRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hallq.db")
+	startHub(t, db)
+	out, err := runBinary(t, "-addr", "127.0.0.1:0", "-db", db)
+	if err == nil || !strings.Contains(out, "in use by another hallq hub") {
+		t.Errorf("a second hub on the same file: %v\n%s", err, out)
+	}
+}
+
+func TestHub_FirstStartPrintsPasswordOnce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hallq.db")
+	cmd := startHubNoPassword(t, db)
+	cmd.stop(t)
+	if !strings.Contains(cmd.output.String(), "as admin with password ") {
+		t.Errorf("first start did not print the admin password:\n%s", cmd.output)
+	}
+	again := startHubNoPassword(t, db)
+	again.stop(t)
+	if strings.Contains(again.output.String(), "password") {
+		t.Errorf("a second start printed a password:\n%s", again.output)
+	}
+}
+
+// TestHub_GracefulShutdown stops a hub with SIGTERM: it exits cleanly and
+// leaves the database ready for the next start.
+func TestHub_GracefulShutdown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hallq.db")
+	hub := startHub(t, db)
+	tk, _, err := issueWithKey(hub.URL, "before-shutdown")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.stop(t)
+	if !strings.Contains(hub.output.String(), "shutting down") {
+		t.Errorf("output: %s", hub.output)
+	}
+	hub = startHub(t, db)
+	var got issued
+	if status := getJSON(t, hub.URL+"/api/v1/tickets/"+tk.Token, "", &got); status != http.StatusOK || got.Number != tk.Number {
+		t.Errorf("after a clean restart: %d %+v", status, got)
+	}
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *process) stop(tb testing.TB) {
+	tb.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-p.exited; err != nil {
+		tb.Fatalf("the hub did not exit cleanly: %v\n%s", err, p.output)
+	}
+}
+
+func startHubNoPassword(tb testing.TB, db string) *process {
+	tb.Helper()
+	return startHubArgs(tb, "-addr", "127.0.0.1:0", "-db", db)
+}
+
+func runBinary(tb testing.TB, args ...string) (string, error) {
+	tb.Helper()
+	out, err := execCommand(args...).CombinedOutput()
+	return string(out), err
+}
