@@ -18,7 +18,7 @@ test:
 # (this directory), not on a tmpfs.
 bench:
 	@mkdir -p $(BENCHDIR)
-	@echo "file system of $(CURDIR)/$(BENCHDIR): $$(stat -f -c %T $(BENCHDIR)) on $$(df -P $(BENCHDIR) | awk 'NR==2 {print $$1}')"
+	@df -PT $(BENCHDIR) | awk 'NR==2 {print "file system of $(CURDIR)/$(BENCHDIR): " $$2 " on " $$1}'
 	HALLQ_BENCH_DIR=$(CURDIR)/$(BENCHDIR) $(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./store ./cmd/hallq
 	@rm -rf $(BENCHDIR)
 
