@@ -83,7 +83,7 @@ func (f *Floor) openCounter(now time.Time, c *Counter, a CounterAction) (*change
 	if c.State == Closed {
 		c.Streak = 0
 	}
-	c.State, c.Staff, c.Since = Open, a.By.Name, now
+	c.State, c.Staff, c.Since, c.PauseAlerted = Open, a.By.Name, now, false
 	ch.event(Event{Type: CounterOpened, Counter: c})
 	return ch, nil
 }
@@ -99,7 +99,7 @@ func (f *Floor) pauseCounter(now time.Time, c *Counter, a CounterAction) (*chang
 	if c.State == Paused {
 		return ch, nil
 	}
-	c.State, c.Since = Paused, now
+	c.State, c.Since, c.PauseAlerted = Paused, now, false
 	ch.event(Event{Type: CounterPaused, Counter: c})
 	return ch, nil
 }
@@ -115,7 +115,7 @@ func (f *Floor) closeCounter(now time.Time, c *Counter, a CounterAction) (*chang
 	if c.Ticket != nil {
 		return nil, Errorf(ECONFLICT, "Finish or transfer ticket %s before closing counter %s.", c.Ticket.Number, c.ID)
 	}
-	c.State, c.Staff, c.Since = Closed, "", now
+	c.State, c.Staff, c.Since, c.PauseAlerted = Closed, "", now, false
 	ch.event(Event{Type: CounterClosed, Counter: c})
 	return ch, nil
 }
@@ -356,7 +356,7 @@ func (f *Floor) transfer(ch *change, c *Counter, a CounterAction) error {
 	}
 	t.State, t.Leg, t.LegAt = Waiting, t.Leg+1, ch.now
 	t.CalledAt, t.ServedAt = time.Time{}, time.Time{}
-	t.Counter, t.Staff, t.Recalls = "", "", 0
+	t.Counter, t.Staff, t.Recalls, t.WaitAlerted = "", "", 0, false
 	f.enqueue(t)
 	c.Ticket = nil
 	c.Last = t.clone()

@@ -32,6 +32,8 @@ type Counter struct {
 	Ticket *Ticket   // the ticket called or being served here
 	Last   *Ticket   // the ticket this counter finished last, as it was then
 	Streak int       // VIP calls in a row ahead of an older regular ticket
+
+	PauseAlerted bool // managers were warned that this pause is long
 }
 
 // MarshalJSON writes the API's Counter object, as staff and managers see it.

@@ -20,6 +20,7 @@ func DefaultFloor(timeZone string) FloorState {
 			VIPStreakCap:     3,
 			RecallLimit:      3,
 			RecallToleranceS: 600,
+			PauseAlertS:      900,
 		},
 		Services: []Service{
 			{ID: "A", Name: Text{EN: "Personal", ZH: "个人业务"}, Open: true, TargetWaitS: 900, ServiceTimeS: 300},

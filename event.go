@@ -20,6 +20,9 @@ const (
 	TicketTransferred EventType = "ticket.transferred"
 	TicketExpired     EventType = "ticket.expired"
 	TicketRetargeted  EventType = "ticket.retargeted" // its target counter was deleted; any counter of its service may call it
+	TicketRated       EventType = "ticket.rated"
+
+	AlertRaised EventType = "alert.raised" // a wait past its target, a counter paused too long
 
 	CounterOpened  EventType = "counter.opened"
 	CounterPaused  EventType = "counter.paused"
@@ -63,6 +66,7 @@ type Event struct {
 	Reason  string   // for calls by number
 	From    string   // for transfers: the service or counter it left
 	Subject string   // for configuration events: the id changed
+	Alert   *Alert   // for alerts
 }
 
 // MarshalJSON writes an event as managers see it.
@@ -79,7 +83,8 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		Reason  string    `json:"reason,omitempty"`
 		From    string    `json:"from,omitempty"`
 		Subject string    `json:"subject,omitempty"`
-	}{e.Seq, e.Type, formatTime(e.At), e.Staff, e.Counter, e.Ticket, e.Call, e.Mode, e.Reason, e.From, e.Subject})
+		Alert   *Alert    `json:"alert,omitempty"`
+	}{e.Seq, e.Type, formatTime(e.At), e.Staff, e.Counter, e.Ticket, e.Call, e.Mode, e.Reason, e.From, e.Subject, e.Alert})
 }
 
 // Call is an announcement: a ticket number and the counter to go to.

@@ -3,6 +3,7 @@ package hallq
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // The services below are what the HTTP handlers ask of the hall; package
@@ -47,15 +48,6 @@ type CounterService interface {
 	// ActAtCounter carries out a staff action. With an idempotency key seen
 	// before, it returns the first result.
 	ActAtCounter(ctx context.Context, a CounterAction, idempotencyKey string) (*ActResult, error)
-}
-
-// Display is what the waiting-room displays show.
-type Display struct {
-	Calls         []Call          `json:"calls"` // newest first
-	Services      []*Service      `json:"services"`
-	Counters      []PublicCounter `json:"counters"`
-	Notice        Text            `json:"notice"`
-	HeadStartMaxS int             `json:"head_start_max_s"`
 }
 
 // HallService reads and configures the hall: settings, services, tiers and
@@ -129,4 +121,43 @@ type BackupService interface {
 	// Backup writes a consistent copy of the database to w; size is its
 	// length, known before the first byte is written.
 	Backup(ctx context.Context, w io.Writer, size func(int64)) error
+}
+
+// Subscription receives committed events in commit order.
+type Subscription interface {
+	// Events delivers the events. It is closed when the subscriber fell a
+	// whole buffer behind, or the hub stops: the subscriber then takes a
+	// fresh snapshot and subscribes again.
+	Events() <-chan Event
+	// Close ends the subscription.
+	Close()
+}
+
+// FeedService is the hall's committed events and the state they lead to.
+type FeedService interface {
+	// Subscribe starts a subscription with room for buffer events.
+	Subscribe(buffer int) Subscription
+	// ReadFloor runs fn with the Floor as of the last commit, that commit's
+	// sequence number, and the hub's time. fn must only read, and be quick.
+	ReadFloor(fn func(f *Floor, seq uint64, now time.Time))
+}
+
+// RatingService takes the customers' ratings from the rating pads.
+type RatingService interface {
+	// RateTicket records a score, 1 to 5, for the ticket just finished at
+	// a counter.
+	RateTicket(ctx context.Context, counter string, ticket uint64, score int) (*Ticket, error)
+}
+
+// DeviceService pairs rating pads and kiosks: a manager creates a device
+// and gets a one-time code; the device trades the code for its token.
+type DeviceService interface {
+	CreateDevice(ctx context.Context, by Actor, n NewDevice) (*Device, error)
+	FindDevices(ctx context.Context) ([]*Device, error)
+	DeleteDevice(ctx context.Context, by Actor, id uint64) error
+	// PairDevice trades a pairing code for the device and its token.
+	PairDevice(ctx context.Context, code string) (*Device, string, error)
+	// FindDeviceByToken returns the paired device with this token, or an
+	// EUNAUTHORIZED error.
+	FindDeviceByToken(ctx context.Context, token string) (*Device, error)
 }

@@ -11,6 +11,7 @@ type Settings struct {
 	VIPStreakCap     int    `json:"vip_streak_cap"`
 	RecallLimit      int    `json:"recall_limit"`
 	RecallToleranceS int    `json:"recall_tolerance_s"`
+	PauseAlertS      int    `json:"pause_alert_s"` // alert managers to a counter paused this long; 0: never
 }
 
 // SettingsUpdate changes the settings that are present.
@@ -22,6 +23,7 @@ type SettingsUpdate struct {
 	VIPStreakCap     *int    `json:"vip_streak_cap"`
 	RecallLimit      *int    `json:"recall_limit"`
 	RecallToleranceS *int    `json:"recall_tolerance_s"`
+	PauseAlertS      *int    `json:"pause_alert_s"`
 }
 
 func (u *SettingsUpdate) apply(s *Settings) {
@@ -45,6 +47,9 @@ func (u *SettingsUpdate) apply(s *Settings) {
 	}
 	if u.RecallToleranceS != nil {
 		s.RecallToleranceS = *u.RecallToleranceS
+	}
+	if u.PauseAlertS != nil {
+		s.PauseAlertS = *u.PauseAlertS
 	}
 }
 
@@ -74,6 +79,9 @@ func (s *Settings) validate() (*time.Location, error) {
 	}
 	if s.RecallToleranceS < 0 || s.RecallToleranceS > 86400 {
 		return nil, Errorf(EINVALID, "The recall tolerance is between 0 and 86400 seconds.")
+	}
+	if s.PauseAlertS < 0 || s.PauseAlertS > 86400 {
+		return nil, Errorf(EINVALID, "The pause alert is between 0 (never) and 86400 seconds.")
 	}
 	return loc, nil
 }

@@ -139,6 +139,9 @@ type Ticket struct {
 	EtaAtIssue int    // the estimate given at issue, in seconds
 	Rating     int    // 1..5, 0 for none
 
+	WaitAlerted bool // managers were warned that this leg waits past its service's target
+	TierAlerted bool // managers were warned that this VIP waits past its tier's target
+
 	// Live figures for a waiting ticket, filled in by the Floor's views.
 	Ahead     int
 	EtaS      int

@@ -127,4 +127,31 @@ func (f *Floor) Queue() []ServiceQueue {
 }
 
 // Calls returns the most recent calls, newest first.
-func (f *Floor) Calls() []Call { return append([]Call(nil), f.calls...) }
+func (f *Floor) Calls() []Call { return append([]Call{}, f.calls...) }
+
+// Display is what the waiting-room displays show: nothing personal, no
+// tokens, no staff.
+type Display struct {
+	Name          Text            `json:"name"`  // the hall's
+	Calls         []Call          `json:"calls"` // newest first
+	Services      []*Service      `json:"services"`
+	Counters      []PublicCounter `json:"counters"`
+	Notice        Text            `json:"notice"`
+	HeadStartMaxS int             `json:"head_start_max_s"` // the published bound
+}
+
+// Display returns what the displays show at now.
+func (f *Floor) Display(now time.Time) *Display {
+	d := &Display{
+		Name:          f.settings.Name,
+		Calls:         f.Calls(),
+		Services:      f.Services(now),
+		Counters:      []PublicCounter{},
+		Notice:        f.settings.Notice,
+		HeadStartMaxS: seconds(f.HeadStartMax()),
+	}
+	for _, c := range f.counters {
+		d.Counters = append(d.Counters, c.Public())
+	}
+	return d
+}

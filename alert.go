@@ -1,0 +1,85 @@
+package hallq
+
+import "time"
+
+// The kinds of alert a manager gets.
+const (
+	AlertWait    = "wait_over"     // a ticket has waited past its service's target
+	AlertVIPWait = "vip_wait_over" // a VIP ticket has waited past its tier's target
+	AlertPause   = "paused_long"   // a counter has been paused past the hall's pause alert
+)
+
+// Alert is a warning for managers: something has gone on longer than the
+// hall wants. Each is raised once: once per leg of a ticket, once per tier
+// target, once per pause.
+type Alert struct {
+	Kind    string `json:"kind"`
+	WaitedS int    `json:"waited_s"` // how long the ticket has waited, or the counter been paused
+	TargetS int    `json:"target_s"` // the target it passed
+}
+
+// CheckAlerts raises the alerts due at now: waiting tickets past their
+// service's target wait (counted from the start of their leg), VIP tickets
+// past their tier's target (counted from issue), counters paused past the
+// hall's pause alert. The store runs it every few seconds.
+func (f *Floor) CheckAlerts(now time.Time) *Change {
+	ch := f.begin(now, Actor{})
+	for _, s := range f.services {
+		for _, t := range f.queues[s.ID] {
+			f.checkTicket(ch, s, t)
+		}
+	}
+	pause := time.Duration(f.settings.PauseAlertS) * time.Second
+	for _, c := range f.counters {
+		if c.State == Paused && pause > 0 && !c.PauseAlerted && now.Sub(c.Since) > pause {
+			c.PauseAlerted = true
+			ch.event(Event{Type: AlertRaised, Counter: c,
+				Alert: &Alert{Kind: AlertPause, WaitedS: seconds(now.Sub(c.Since)), TargetS: f.settings.PauseAlertS}})
+		}
+	}
+	return ch.done()
+}
+
+func (f *Floor) checkTicket(ch *change, s *Service, t *Ticket) {
+	if waited := ch.now.Sub(t.LegAt); s.TargetWaitS > 0 && !t.WaitAlerted && waited > time.Duration(s.TargetWaitS)*time.Second {
+		t.WaitAlerted = true
+		ch.event(Event{Type: AlertRaised, Ticket: t, Alert: &Alert{Kind: AlertWait, WaitedS: seconds(waited), TargetS: s.TargetWaitS}})
+	}
+	if !t.VIP() || t.TierAlerted {
+		return
+	}
+	if tier, waited := f.tier(t.Tier), ch.now.Sub(t.IssuedAt); tier != nil && tier.TargetWaitS > 0 && waited > time.Duration(tier.TargetWaitS)*time.Second {
+		t.TierAlerted = true
+		ch.event(Event{Type: AlertRaised, Ticket: t, Alert: &Alert{Kind: AlertVIPWait, WaitedS: seconds(waited), TargetS: tier.TargetWaitS}})
+	}
+}
+
+// RateWindow is how long after a ticket is finished its customer may rate
+// the visit on the counter's pad.
+const RateWindow = 2 * time.Minute
+
+// Rate records the customer's rating, 1 to 5, of the ticket just finished at
+// a counter: only that ticket, only once, only within RateWindow.
+func (f *Floor) Rate(now time.Time, counterID string, ticketID uint64, score int) (*Change, error) {
+	c := f.counter(counterID)
+	if c == nil {
+		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", counterID)
+	}
+	if score < 1 || score > 5 {
+		return nil, Errorf(EINVALID, "A rating is a score from 1 to 5.")
+	}
+	last := c.Last
+	switch {
+	case last == nil || last.ID != ticketID || last.State != Done:
+		return nil, Errorf(ECONFLICT, "Only the visit just finished at this counter can be rated.")
+	case last.Rating != 0:
+		return nil, Errorf(ECONFLICT, "This visit has already been rated. Thank you!")
+	case now.Sub(last.FinishedAt) > RateWindow:
+		return nil, Errorf(ECONFLICT, "The time to rate this visit has passed.")
+	}
+	ch := f.begin(now, Actor{})
+	last.Rating = score
+	ch.event(Event{Type: TicketRated, Ticket: last, Counter: c})
+	ch.result(last)
+	return ch.done(), nil
+}
