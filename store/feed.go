@@ -2,6 +2,7 @@ package store
 
 import (
 	"sync"
+	"time"
 
 	"hallq"
 )
@@ -14,21 +15,37 @@ type feed struct {
 	subs map[*Subscription]struct{}
 }
 
+var _ hallq.FeedService = (*Store)(nil)
+
 // Subscription receives, in commit order, the events committed after it
-// began. C is closed when the subscriber fell behind or the store closed.
+// began. Its channel is closed when the subscriber fell behind or the store
+// closed.
 type Subscription struct {
-	C    <-chan hallq.Event
 	Seq  uint64 // the last event committed before the subscription began
 	c    chan hallq.Event
 	feed *feed
 }
 
+// Events delivers the events.
+func (sub *Subscription) Events() <-chan hallq.Event { return sub.c }
+
 // Subscribe starts a subscription with room for buffer events.
-func (s *Store) Subscribe(buffer int) *Subscription {
+func (s *Store) Subscribe(buffer int) hallq.Subscription { return s.subscribe(buffer) }
+
+// ReadFloor runs fn with the Floor as of the last commit, its sequence
+// number and the store's time, under the read lock: fn must only read, and
+// be quick.
+func (s *Store) ReadFloor(fn func(f *hallq.Floor, seq uint64, now time.Time)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.floor, s.seq, s.now())
+}
+
+func (s *Store) subscribe(buffer int) *Subscription {
 	s.mu.RLock() // no commit publishes while the subscription takes its seq
 	defer s.mu.RUnlock()
 	c := make(chan hallq.Event, buffer)
-	sub := &Subscription{C: c, Seq: s.seq, c: c, feed: &s.feed}
+	sub := &Subscription{Seq: s.seq, c: c, feed: &s.feed}
 	s.feed.mu.Lock()
 	defer s.feed.mu.Unlock()
 	if s.feed.subs == nil {

@@ -43,18 +43,9 @@ func (s *Store) FindHall(ctx context.Context) (*hallq.HallView, error) {
 
 // FindDisplay returns what the waiting-room displays show.
 func (s *Store) FindDisplay(ctx context.Context) (*hallq.Display, error) {
-	d := hallq.Display{Calls: []hallq.Call{}, Counters: []hallq.PublicCounter{}}
-	s.read(func(f *hallq.Floor) {
-		now := s.now()
-		d.Calls = append(d.Calls, f.Calls()...)
-		d.Services = f.Services(now)
-		for _, c := range f.Counters() {
-			d.Counters = append(d.Counters, c.Public())
-		}
-		d.Notice = f.Settings().Notice
-		d.HeadStartMaxS = int(f.HeadStartMax() / time.Second)
-	})
-	return &d, nil
+	var d *hallq.Display
+	s.read(func(f *hallq.Floor) { d = f.Display(s.now()) })
+	return d, nil
 }
 
 // UpdateSettings changes the hall settings present in u.

@@ -38,6 +38,7 @@ type ticketRecord struct {
 	Card       bool   `json:"card,omitempty"`
 	EtaAtIssue int    `json:"eta"`
 	Rating     int    `json:"rate,omitempty"`
+	Alerted    int    `json:"alerted,omitempty"` // 1: past its service's target, 2: past its tier's
 }
 
 func nanos(t time.Time) int64 {
@@ -61,8 +62,19 @@ func encodeTicket(t *hallq.Ticket) ticketRecord {
 		IssuedAt: nanos(t.IssuedAt), LegAt: nanos(t.LegAt), Leg: t.Leg, CalledAt: nanos(t.CalledAt),
 		ServedAt: nanos(t.ServedAt), FinishedAt: nanos(t.FinishedAt), Counter: t.Counter, Staff: t.Staff,
 		Target: t.Target, Recalls: t.Recalls, IssuedBy: t.IssuedBy, Card: t.Card, EtaAtIssue: t.EtaAtIssue,
-		Rating: t.Rating,
+		Rating: t.Rating, Alerted: alertBits(t.WaitAlerted, t.TierAlerted),
 	}
+}
+
+func alertBits(wait, tier bool) int {
+	n := 0
+	if wait {
+		n |= 1
+	}
+	if tier {
+		n |= 2
+	}
+	return n
 }
 
 func (r *ticketRecord) ticket() *hallq.Ticket {
@@ -73,6 +85,7 @@ func (r *ticketRecord) ticket() *hallq.Ticket {
 		CalledAt: fromNanos(r.CalledAt), ServedAt: fromNanos(r.ServedAt), FinishedAt: fromNanos(r.FinishedAt),
 		Counter: r.Counter, Staff: r.Staff, Target: r.Target, Recalls: r.Recalls, IssuedBy: r.IssuedBy,
 		Card: r.Card, EtaAtIssue: r.EtaAtIssue, Rating: r.Rating,
+		WaitAlerted: r.Alerted&1 != 0, TierAlerted: r.Alerted&2 != 0,
 	}
 }
 
@@ -88,11 +101,12 @@ type counterRecord struct {
 	Ticket     uint64        `json:"tkt,omitempty"`
 	Last       *ticketRecord `json:"last,omitempty"`
 	Streak     int           `json:"streak,omitempty"`
+	Alerted    bool          `json:"alerted,omitempty"`
 }
 
 func encodeCounter(c *hallq.Counter) counterRecord {
 	r := counterRecord{ID: c.ID, Name: c.Name, Services: c.Services, AlsoServes: c.AlsoServes, VIPFirst: c.VIPFirst,
-		State: string(c.State), Since: nanos(c.Since), Staff: c.Staff, Streak: c.Streak}
+		State: string(c.State), Since: nanos(c.Since), Staff: c.Staff, Streak: c.Streak, Alerted: c.PauseAlerted}
 	if c.Ticket != nil {
 		r.Ticket = c.Ticket.ID
 	}
@@ -105,7 +119,8 @@ func encodeCounter(c *hallq.Counter) counterRecord {
 
 func (r *counterRecord) counter() hallq.Counter {
 	c := hallq.Counter{ID: r.ID, Name: r.Name, Services: r.Services, AlsoServes: r.AlsoServes, VIPFirst: r.VIPFirst,
-		State: hallq.CounterState(r.State), Since: fromNanos(r.Since), Staff: r.Staff, Streak: r.Streak}
+		State: hallq.CounterState(r.State), Since: fromNanos(r.Since), Staff: r.Staff, Streak: r.Streak,
+		PauseAlerted: r.Alerted}
 	if r.Ticket != 0 {
 		c.Ticket = &hallq.Ticket{ID: r.Ticket}
 	}
@@ -165,11 +180,12 @@ type eventRecord struct {
 	Reason  string        `json:"reason,omitempty"`
 	From    string        `json:"from,omitempty"`
 	Subject string        `json:"subj,omitempty"`
+	Alert   *hallq.Alert  `json:"alert,omitempty"`
 }
 
 func encodeEvent(e *hallq.Event) eventRecord {
 	r := eventRecord{Type: string(e.Type), At: nanos(e.At), Staff: e.Staff, Mode: string(e.Mode),
-		Reason: e.Reason, From: e.From, Subject: e.Subject}
+		Reason: e.Reason, From: e.From, Subject: e.Subject, Alert: e.Alert}
 	if e.Counter != nil {
 		r.Counter = e.Counter.ID
 	}
@@ -229,4 +245,16 @@ func marshal(v any) []byte {
 		panic(fmt.Sprintf("store: encoding %T: %v", v, err)) // the records are plain data
 	}
 	return b
+}
+
+type deviceRecord struct {
+	Kind        string `json:"kind"`
+	Name        string `json:"name,omitempty"`
+	Counter     string `json:"ctr,omitempty"`
+	Printer     string `json:"printer,omitempty"`
+	Created     int64  `json:"created"`
+	PairedAt    int64  `json:"paired,omitempty"`
+	CodeHash    []byte `json:"code,omitempty"` // SHA-256 of the pairing code until it is used
+	CodeExpires int64  `json:"code_exp,omitempty"`
+	TokenHash   []byte `json:"token,omitempty"` // SHA-256 of the device token once paired
 }

@@ -39,9 +39,12 @@ var (
 	bucketSessions = []byte("sessions") // SHA-256 of the token → sessionRecord
 	bucketIdem     = []byte("idem")     // scope 0 key → idemRecord
 	bucketIdemTime = []byte("idem_by_time")
+	bucketDevices  = []byte("devices")       // id → deviceRecord
+	bucketDevToken = []byte("device_tokens") // SHA-256 of the token → id
 
 	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
-		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime}
+		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime,
+		bucketDevices, bucketDevToken}
 
 	keySchema  = []byte("schema")
 	keyCardKey = []byte("card_key")
@@ -82,11 +85,12 @@ type Store struct {
 
 	feed feed
 
-	ops       chan *op
-	lastSweep time.Time // writer only
-	quit      chan struct{}
-	stopped   chan struct{}
-	close     sync.Once
+	ops        chan *op
+	lastSweep  time.Time // writer only
+	lastAlerts time.Time // writer only
+	quit       chan struct{}
+	stopped    chan struct{}
+	close      sync.Once
 }
 
 // Open opens or creates the database at opts.Path and starts its writer. A
@@ -313,6 +317,14 @@ func (s *Store) run() {
 	}
 }
 
+// Maintain runs the writer's upkeep now rather than at its next tick: the
+// end of a hall day, alerts, letting go of no-shows. Tests call it after
+// moving their clock.
+func (s *Store) Maintain(ctx context.Context) error {
+	_, err := s.write(ctx, func(*bbolt.Tx, time.Time) (*hallq.Change, any, error) { return nil, nil, nil })
+	return err
+}
+
 // drain answers the requests still queued at shutdown.
 func (s *Store) drain() {
 	for {
@@ -326,14 +338,19 @@ func (s *Store) drain() {
 	}
 }
 
+// alertEvery is how often the writer looks for waits past their targets and
+// long pauses.
+const alertEvery = 10 * time.Second
+
 // untilMaintenance is how long the writer may sleep: until the hall day ends,
-// and at most a minute, so no-shows are let go and sessions pruned on time.
+// and at most alertEvery, so alerts are raised, no-shows let go and sessions
+// pruned on time.
 func (s *Store) untilMaintenance() time.Duration {
 	s.mu.RLock()
 	d := s.floor.NextDayStart().Sub(s.now())
 	s.mu.RUnlock()
-	if d > time.Minute {
-		d = time.Minute
+	if d > alertEvery {
+		d = alertEvery
 	}
 	if d < 10*time.Millisecond {
 		d = 10 * time.Millisecond
@@ -382,6 +399,12 @@ func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
 	w := &batchWriter{tx: tx, floor: s.floor, seq: s.seq}
 	if err := w.persist(s.floor.Advance(now)); err != nil {
 		return nil, err
+	}
+	if now.Sub(s.lastAlerts) >= alertEvery {
+		s.lastAlerts = now
+		if err := w.persist(s.floor.CheckAlerts(now)); err != nil {
+			return nil, err
+		}
 	}
 	swept, err := s.maintain(tx, now)
 	if err != nil {

@@ -255,13 +255,14 @@ func TestStore_Events(t *testing.T) {
 	s := MustOpen(t, newClock())
 	sub := s.Subscribe(64)
 	defer sub.Close()
+	var last uint64
+	s.ReadFloor(func(_ *hallq.Floor, seq uint64, _ time.Time) { last = seq })
 	tk := issue(t, s, hallq.IssueRequest{Service: "A"})
 	act(t, s, hallq.OpOpen, "1")
 	act(t, s, hallq.OpNext, "1")
 	want := []hallq.EventType{hallq.TicketIssued, hallq.CounterOpened, hallq.TicketCalled}
-	last := sub.Seq
 	for i, w := range want {
-		e := <-sub.C
+		e := <-sub.Events()
 		if e.Type != w || e.Seq <= last {
 			t.Fatalf("event %d: %s seq %d after %d, want %s with a larger seq", i, e.Type, e.Seq, last, w)
 		}
@@ -277,12 +278,12 @@ func TestStore_Events(t *testing.T) {
 		defer fast.Close()
 		issue(t, s, hallq.IssueRequest{Service: "A"})
 		issue(t, s, hallq.IssueRequest{Service: "A"})
-		<-slow.C
-		if _, open := <-slow.C; open {
+		<-slow.Events()
+		if _, open := <-slow.Events(); open {
 			t.Error("a subscriber two events behind with room for one was not dropped")
 		}
 		for i := 0; i < 2; i++ {
-			if e := <-fast.C; e.Type != hallq.TicketIssued {
+			if e := <-fast.Events(); e.Type != hallq.TicketIssued {
 				t.Errorf("fast subscriber got %s", e.Type)
 			}
 		}
@@ -325,7 +326,7 @@ func TestStore_HallDay(t *testing.T) {
 	}
 	var types []hallq.EventType
 	for len(types) < 4 {
-		types = append(types, (<-sub.C).Type)
+		types = append(types, (<-sub.Events()).Type)
 	}
 	if fmt.Sprint(types) != fmt.Sprint([]hallq.EventType{hallq.TicketExpired, hallq.TicketExpired, hallq.DayStarted, hallq.TicketIssued}) {
 		t.Errorf("events at the day's end: %v", types)
