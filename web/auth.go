@@ -20,9 +20,10 @@ const SessionCookie = "hallq_session"
 type Auth struct {
 	Users     hallq.UserService
 	Sessions  hallq.SessionService
-	StaffNets []*net.IPNet     // networks staff may work from; empty means any
-	Now       func() time.Time // the clock; nil means time.Now
-	Secure    bool             // set the Secure flag on the session cookie
+	Devices   hallq.DeviceService // paired pads and kiosks; nil: none
+	StaffNets []*net.IPNet        // networks staff may work from; empty means any
+	Now       func() time.Time    // the clock; nil means time.Now
+	Secure    bool                // set the Secure flag on the session cookie
 
 	logins loginLimiter
 }
@@ -46,25 +47,33 @@ func ActorFrom(ctx context.Context) hallq.Actor {
 	return hallq.Actor{Name: u.Username, Role: u.Role}
 }
 
-// Identify puts the user of the request's session, if any, in its context. A
-// missing, unknown or expired token leaves the request anonymous; only a
-// failure of the session store is an error.
+// Identify puts the user of the request's session and the paired device it
+// comes from, if any, in its context. A missing, unknown or expired token
+// leaves the request anonymous; only a failure of the store is an error.
 func (a *Auth) Identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := sessionToken(r)
-		if token == "" {
-			next.ServeHTTP(w, r)
-			return
+		ctx := r.Context()
+		if token := sessionToken(r); token != "" {
+			u, err := a.Sessions.FindSession(ctx, token)
+			switch {
+			case hallq.ErrorCode(err) == hallq.EINTERNAL:
+				Error(w, r, err)
+				return
+			case err == nil && u != nil && !u.Disabled:
+				ctx = context.WithValue(ctx, userKey{}, u)
+			}
 		}
-		u, err := a.Sessions.FindSession(r.Context(), token)
-		switch {
-		case hallq.ErrorCode(err) == hallq.EINTERNAL:
-			Error(w, r, err)
-			return
-		case err == nil && u != nil && !u.Disabled:
-			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		if token := deviceToken(r); token != "" && a.Devices != nil {
+			d, err := a.Devices.FindDeviceByToken(ctx, token)
+			switch {
+			case hallq.ErrorCode(err) == hallq.EINTERNAL:
+				Error(w, r, err)
+				return
+			case err == nil:
+				ctx = context.WithValue(ctx, deviceKey{}, d)
+			}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
