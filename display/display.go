@@ -1,9 +1,12 @@
-// Package display serves the waiting-room and counter displays: the recent
-// calls, the services' queues and the counters, with no personal data.
+// Package display serves the waiting-room displays: what they show, over
+// HTTP and live over a websocket. Nothing they get is personal: numbers,
+// counters and queue figures only.
 package display
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -11,14 +14,17 @@ import (
 	"hallq/web"
 )
 
-// Handler serves the displays' API. It needs no login.
+// Handler serves the displays.
 type Handler struct {
 	Hall hallq.HallService
+	Feed hallq.FeedService
+	hub  web.Hub
 }
 
 // Routes registers the handler's routes, with their full paths, on r.
 func (h *Handler) Routes(r chi.Router) {
 	r.Get("/api/v1/display", h.handleDisplay)
+	r.Get("/ws/display", h.handleSocket)
 }
 
 // handleDisplay replies with what the displays show: the calls newest first,
@@ -30,4 +36,97 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.JSON(w, http.StatusOK, d)
+}
+
+// snapshot is the first message on a display's socket, and the message that
+// replaces its whole view after the hall's configuration changes.
+type snapshot struct {
+	Type string `json:"type"`
+	Seq  uint64 `json:"seq"`
+	*hallq.Display
+}
+
+// message is a change: a call (with its counter), a counter, or the queue.
+// Every message carries the services' queue figures as they are now.
+type message struct {
+	Type     string               `json:"type"`
+	Seq      uint64               `json:"seq"`
+	Call     *hallq.Call          `json:"call,omitempty"`
+	Counter  *hallq.PublicCounter `json:"counter,omitempty"`
+	Services []*hallq.Service     `json:"services,omitempty"`
+}
+
+// handleSocket serves /ws/display: a snapshot, then every change.
+func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
+	h.hub.Serve(w, r, "display", func() (uint64, any) {
+		var snap snapshot
+		h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) {
+			snap = snapshot{Type: "snapshot", Seq: seq, Display: f.Display(now)}
+		})
+		return snap.Seq, snap
+	})
+}
+
+// Run keeps every display up to date until ctx ends, then closes their
+// sockets.
+func (h *Handler) Run(ctx context.Context) {
+	web.Follow(ctx, h.Feed, h.publish, h.hub.Reset)
+	h.hub.Close()
+}
+
+// publish turns a batch of events into the displays' messages: one per call
+// and per counter change, the queue once per batch, and a whole new
+// snapshot after a change of configuration.
+func (h *Handler) publish(batch []hallq.Event) {
+	var msgs []message
+	var queueSeq, resetSeq uint64
+	for _, e := range batch {
+		switch {
+		case resetSeq != 0:
+		case configures(e.Type):
+			resetSeq = e.Seq
+		case e.Call != nil:
+			p := e.Counter.Public()
+			msgs = append(msgs, message{Type: "call", Seq: e.Seq, Call: e.Call, Counter: &p})
+		case e.Counter != nil && e.Type != hallq.AlertRaised && e.Type != hallq.TicketRated:
+			p := e.Counter.Public()
+			msgs = append(msgs, message{Type: "counter", Seq: e.Seq, Counter: &p})
+		}
+		if e.Type != hallq.AlertRaised && e.Type != hallq.TicketRated {
+			queueSeq = e.Seq
+		}
+	}
+	var d *hallq.Display
+	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, now time.Time) { d = f.Display(now) })
+	if resetSeq != 0 {
+		// The configuration changed: the displays take the whole view, as
+		// of the batch's end. A call made after the change within this
+		// batch arrives in the snapshot's calls.
+		for _, m := range msgs {
+			h.hub.Publish("display", m.Seq, m)
+		}
+		last := batch[len(batch)-1].Seq
+		h.hub.Publish("display", last, snapshot{Type: "snapshot", Seq: last, Display: d})
+		return
+	}
+	if queueSeq != 0 && (len(msgs) == 0 || msgs[len(msgs)-1].Seq < queueSeq) {
+		msgs = append(msgs, message{Type: "queue", Seq: queueSeq})
+	}
+	if len(msgs) > 0 {
+		msgs[len(msgs)-1].Services = d.Services
+	}
+	for _, m := range msgs {
+		h.hub.Publish("display", m.Seq, m)
+	}
+}
+
+// configures reports whether an event changes what the displays are made
+// of: the hall, its services, tiers or counters, or the day.
+func configures(t hallq.EventType) bool {
+	switch t {
+	case hallq.HallUpdated, hallq.ServiceCreated, hallq.ServiceUpdated, hallq.TierCreated, hallq.TierUpdated,
+		hallq.CounterCreated, hallq.CounterUpdated, hallq.CounterDeleted, hallq.DayStarted:
+		return true
+	}
+	return false
 }

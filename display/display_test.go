@@ -24,7 +24,9 @@ var admin = hallq.Actor{Name: "admin", Role: hallq.RoleManager}
 func newHub(t *testing.T) *hubtest.Hub {
 	t.Helper()
 	return hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		(&display.Handler{Hall: h.Store}).Routes(r)
+		d := &display.Handler{Hall: h.Store, Feed: h.Store}
+		d.Routes(r)
+		h.Run(t, d.Run)
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
 	"hallq"
@@ -75,7 +76,7 @@ func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 		tb.Fatal(err)
 	}
 	h.Store = s
-	h.Auth = &web.Auth{Users: s, Sessions: s, Now: h.Clock.Now}
+	h.Auth = &web.Auth{Users: s, Sessions: s, Devices: s, Now: h.Clock.Now}
 	r := chi.NewRouter()
 	r.Use(web.SecureHeaders, web.SameOrigin, h.Auth.Identify)
 	r.NotFound(web.NotFound)
@@ -215,4 +216,78 @@ func (r *Response) Decode(tb testing.TB, v any) {
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		tb.Fatalf("decoding %s: %v", r.Body, err)
 	}
+}
+
+// Run runs a view's loop, such as a Handler's Run, for the rest of the test;
+// it is stopped, and waited for, before the server and the store close.
+func (h *Hub) Run(tb testing.TB, run func(ctx context.Context)) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(ctx)
+	}()
+	tb.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// Socket is a websocket client of the hub.
+type Socket struct {
+	Conn *websocket.Conn
+}
+
+// Message is one websocket message, decoded.
+type Message map[string]any
+
+// Type returns the message's type.
+func (m Message) Type() string { s, _ := m["type"].(string); return s }
+
+// Seq returns the message's sequence number.
+func (m Message) Seq() uint64 { n, _ := m["seq"].(float64); return uint64(n) }
+
+// Dial opens a websocket to path as a page of the hub does, with the hub's
+// own Origin, and fails the test if the hub refuses.
+func (h *Hub) Dial(tb testing.TB, path string, opts ...Request) *Socket {
+	tb.Helper()
+	s, res, err := h.DialRaw(path, opts...)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		tb.Fatalf("dialing %s: %v (status %d)", path, err, status)
+	}
+	tb.Cleanup(func() { s.Conn.Close() })
+	return s
+}
+
+// DialRaw opens a websocket to path and returns the handshake's reply, for
+// tests of refusals.
+func (h *Hub) DialRaw(path string, opts ...Request) (*Socket, *http.Response, error) {
+	req, _ := http.NewRequest("GET", h.Server.URL+path, nil)
+	req.Header.Set("Origin", h.Server.URL)
+	for _, o := range opts {
+		o(req)
+	}
+	url := "ws" + strings.TrimPrefix(h.Server.URL, "http") + path
+	conn, res, err := websocket.DefaultDialer.Dial(url, req.Header)
+	if err != nil {
+		return nil, res, err
+	}
+	return &Socket{Conn: conn}, res, nil
+}
+
+// Next reads the next message. It fails the test if none comes within ten
+// seconds: a bound for a broken hub, not a pace.
+func (s *Socket) Next(tb testing.TB) Message {
+	tb.Helper()
+	s.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var m Message
+	if err := s.Conn.ReadJSON(&m); err != nil {
+		tb.Fatalf("reading a websocket message: %v", err)
+	}
+	return m
 }

@@ -1,0 +1,140 @@
+package display_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"hallq"
+	"hallq/internal/hubtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// next reads messages until one of type typ, checking that sequence numbers
+// strictly increase; it returns that message.
+func next(t *testing.T, s *hubtest.Socket, last *uint64, typ string) hubtest.Message {
+	t.Helper()
+	for {
+		m := s.Next(t)
+		if m.Seq() <= *last {
+			t.Fatalf("%s message with seq %d after %d", m.Type(), m.Seq(), *last)
+		}
+		*last = m.Seq()
+		if m.Type() == typ {
+			return m
+		}
+	}
+}
+
+func TestSocket_SnapshotThenChanges(t *testing.T) {
+	h := newHub(t)
+	issue(t, h, hallq.IssueRequest{Service: "A"})
+	s := h.Dial(t, "/ws/display")
+	snap := s.Next(t)
+	if snap.Type() != "snapshot" || snap.Seq() == 0 {
+		t.Fatalf("first message: %v", snap)
+	}
+	if got := waitingOf(t, snap, "A"); got != 1 {
+		t.Errorf("snapshot: %d waiting for A, want 1", got)
+	}
+	last := snap.Seq()
+
+	issue(t, h, hallq.IssueRequest{Service: "A"})
+	if got := waitingOf(t, next(t, s, &last, "queue"), "A"); got != 2 {
+		t.Errorf("after an issue: %d waiting for A, want 2", got)
+	}
+	act(t, h, hallq.OpOpen, "2", "clerk02")
+	if c := next(t, s, &last, "counter")["counter"].(map[string]any); c["id"] != "2" || c["state"] != "open" {
+		t.Errorf("counter message: %v", c)
+	}
+	act(t, h, hallq.OpNext, "2", "clerk02")
+	m := next(t, s, &last, "call")
+	call := m["call"].(map[string]any)
+	if call["number"] != "A001" || call["counter"] != "2" || m["counter"].(map[string]any)["number"] != "A001" {
+		t.Errorf("call message: %v", m)
+	}
+	if got := waitingOf(t, m, "A"); got != 1 {
+		t.Errorf("the call's queue figures: %d waiting for A, want 1", got)
+	}
+
+	closed := false
+	if _, err := h.Store.UpdateService(context.Background(), admin, "C", hallq.ServiceUpdate{Open: &closed}); err != nil {
+		t.Fatal(err)
+	}
+	if again := next(t, s, &last, "snapshot"); len(again["counters"].([]any)) != 4 {
+		t.Errorf("a snapshot after a change of configuration: %v", again)
+	}
+}
+
+func waitingOf(t *testing.T, m hubtest.Message, service string) int {
+	t.Helper()
+	list, _ := m["services"].([]any)
+	for _, s := range list {
+		if s := s.(map[string]any); s["id"] == service {
+			return int(s["waiting"].(float64))
+		}
+	}
+	t.Fatalf("no service %s in %v", service, m)
+	return 0
+}
+
+// Every call reaches every display, and no display ever sees a card, a
+// holder, a token or a staff member.
+func TestSocket_EveryCallReachesEveryDisplayWithNothingPersonal(t *testing.T) {
+	h := newHub(t)
+	const number, holder = "6222021234567890", "Zhang San"
+	if _, err := h.Store.CreateCard(context.Background(), admin, hallq.Card{Number: number, Tier: "gold", Holder: holder}); err != nil {
+		t.Fatal(err)
+	}
+	displays := make([]*hubtest.Socket, 3)
+	last := make([]uint64, 3)
+	for i := range displays {
+		displays[i] = h.Dial(t, "/ws/display")
+		last[i] = displays[i].Next(t).Seq()
+	}
+	vip := issue(t, h, hallq.IssueRequest{Service: "B", Card: number})
+	act(t, h, hallq.OpOpen, "4", "clerk04")
+	act(t, h, hallq.OpNext, "4", "clerk04")
+	for i, s := range displays {
+		var raw bytes.Buffer
+		var m hubtest.Message
+		for m.Type() != "call" {
+			_, b, err := s.Conn.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw.Write(b)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Seq() <= last[i] {
+				t.Fatalf("display %d: seq %d after %d", i, m.Seq(), last[i])
+			}
+			last[i] = m.Seq()
+		}
+		if c := m["call"].(map[string]any); c["number"] != vip.Number || c["counter"] != "4" {
+			t.Errorf("display %d got call %v, want %s at counter 4", i, c, vip.Number)
+		}
+		for _, secret := range []string{number, "7890", holder, vip.Token, "clerk04", "gold"} {
+			if strings.Contains(raw.String(), secret) {
+				t.Errorf("display %d received %q: %s", i, secret, raw.String())
+			}
+		}
+	}
+}
+
+func TestSocket_OtherOriginRefused(t *testing.T) {
+	h := newHub(t)
+	for _, origin := range []string{"http://evil.example", "null"} {
+		_, res, err := h.DialRaw("/ws/display", hubtest.Header("Origin", origin))
+		if err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+			t.Errorf("Origin %s: %v, want 403", origin, err)
+		}
+	}
+}
