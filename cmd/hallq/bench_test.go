@@ -36,7 +36,7 @@ func BenchmarkHTTPIssue(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer st.Close()
-			srv := httptest.NewServer(newServer(st, config{issueRate: 60, publicURL: "http://127.0.0.1"}))
+			srv := httptest.NewServer(newServer(st, config{issueRate: 60, publicURL: "http://127.0.0.1"}).Handler)
 			defer srv.Close()
 			transport := &http.Transport{MaxIdleConnsPerHost: clients}
 			defer transport.CloseIdleConnections()

@@ -133,8 +133,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		return err
 	}
 
+	hub := newServer(st, c)
 	srv := &http.Server{
-		Handler:           newServer(st, c),
+		Handler:           hub,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -157,20 +158,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		fmt.Fprintf(out, "hallq: log in at %s/manager as admin\n", c.publicURL)
 	}
 
+	views, stopViews := context.WithCancel(context.Background())
+	viewsDone := make(chan struct{})
+	go func() {
+		defer close(viewsDone)
+		hub.run(views)
+	}()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
-	case err := <-served:
-		return fmt.Errorf("serving: %w", err)
+	case err = <-served:
+		err = fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
+	// Stop in order: no new requests, the open ones finished, the
+	// websockets closed with a close frame, the database last.
 	fmt.Fprintln(out, "hallq: shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		log.Warn("hallq: requests still open at shutdown", "err", err)
 	}
-	return st.Close()
+	stopViews()
+	<-viewsDone
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // localTimeZone returns this machine's IANA time zone name, or UTC.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -16,10 +18,18 @@ import (
 	"hallq/web"
 )
 
+// server is the hub's HTTP side: the router and the live views that feed
+// the websockets.
+type server struct {
+	http.Handler
+	views []func(ctx context.Context) // each view's Run
+}
+
 // newServer wires the role packages onto one router behind the shared
-// middleware: recovery, security headers, same-origin checks, sessions.
-func newServer(st *store.Store, c config) http.Handler {
-	auth := &web.Auth{Users: st, Sessions: st, StaffNets: c.staffNets, Secure: strings.HasPrefix(c.publicURL, "https://")}
+// middleware: recovery, security headers, same-origin checks, sessions and
+// devices.
+func newServer(st *store.Store, c config) *server {
+	auth := &web.Auth{Users: st, Sessions: st, Devices: st, StaffNets: c.staffNets, Secure: strings.HasPrefix(c.publicURL, "https://")}
 	r := chi.NewRouter()
 	r.Use(web.Recover, web.SecureHeaders, web.SameOrigin, auth.Identify)
 	r.NotFound(web.NotFound)
@@ -27,6 +37,7 @@ func newServer(st *store.Store, c config) http.Handler {
 
 	r.Post("/api/v1/login", auth.HandleLogin)
 	r.Post("/api/v1/logout", auth.HandleLogout)
+	r.Post("/api/v1/devices/pair", auth.HandlePair)
 	(&kiosk.Handler{
 		Tickets:    st,
 		Hall:       st,
@@ -34,11 +45,26 @@ func newServer(st *store.Store, c config) http.Handler {
 		IssueLimit: web.NewRateLimiter(c.issueRate, time.Now),
 		CardLimit:  web.NewRateLimiter(c.issueRate, time.Now),
 	}).Routes(r)
-	(&display.Handler{Hall: st}).Routes(r)
+	displays := &display.Handler{Hall: st, Feed: st}
+	displays.Routes(r)
 	(&counter.Handler{Counters: st, Tickets: st, Auth: auth}).Routes(r)
 	(&manager.Handler{Hall: st, Cards: st, Users: st, Backup: st, Auth: auth, Now: time.Now}).Routes(r)
 
 	r.Get("/", assets.Page("index.html"))
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assets.Handler()))
-	return r
+	return &server{Handler: r, views: []func(context.Context){displays.Run}}
+}
+
+// run runs the live views until ctx ends; each closes its websockets with a
+// close frame before run returns.
+func (s *server) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, view := range s.views {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			view(ctx)
+		}()
+	}
+	wg.Wait()
 }
