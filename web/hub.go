@@ -53,8 +53,8 @@ func (h *Hub) Join(topic string, s *Socket, snapshot func() (seq uint64, msg any
 }
 
 // Serve upgrades the request to a websocket, joins it to topic with its
-// snapshot (see Join), and serves it until the client goes away or the hub
-// closes it.
+// snapshot (see Join), and starts it; the socket leaves the topic when the
+// client goes away or the hub closes it.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, snapshot func() (seq uint64, msg any)) {
 	s, err := Upgrade(w, r)
 	if err != nil {
@@ -62,14 +62,15 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topic string, snapsh
 	}
 	switch err := h.Join(topic, s, snapshot); {
 	case err == nil:
-		defer h.Leave(s)
+		s.Start(func() { h.Leave(s) })
+		return
 	case errors.Is(err, ErrHubClosed):
 		s.Close(websocket.CloseGoingAway, err.Error())
 	default:
 		slog.Error("web: a websocket snapshot failed", "route", routePattern(r), "err", err)
 		s.Close(websocket.CloseInternalServerErr, "the view could not be made; reconnecting helps")
 	}
-	s.Serve()
+	s.Start(func() {})
 }
 
 // Leave removes s from its topic.
@@ -138,7 +139,7 @@ func (h *Hub) Reset() {
 }
 
 // Close sends every socket a close frame saying the hub is going away,
-// refuses new ones, and waits until every writer has finished.
+// refuses new ones, and waits until every socket's goroutines have finished.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true

@@ -32,15 +32,16 @@ var upgrader = websocket.Upgrader{
 	CheckOrigin: func(*http.Request) bool { return true },
 }
 
-// Socket is one websocket client: the goroutine of its HTTP handler reads
-// (pongs, the close), one writer goroutine sends what is queued, with a
-// deadline, and pings. A client that falls sendBuffer messages behind is
-// dropped: it reconnects and takes a fresh snapshot.
+// Socket is one websocket client with two goroutines: a reader (pongs, the
+// close) and a writer that sends what is queued, with a deadline, and pings.
+// A client that falls sendBuffer messages behind is dropped: it reconnects
+// and takes a fresh snapshot.
 type Socket struct {
 	ws     *websocket.Conn
 	send   chan *websocket.PreparedMessage
 	quit   chan closeFrame
 	writer chan struct{} // closed when the writer has finished
+	done   chan struct{} // closed when both have
 	once   sync.Once
 }
 
@@ -51,7 +52,7 @@ type closeFrame struct {
 
 // Upgrade checks the request's origin and makes it a websocket; a request
 // from another origin gets 403 in the API's shape. The caller then Joins the
-// socket to a Hub and calls Serve.
+// socket to a Hub and Starts it.
 func Upgrade(w http.ResponseWriter, r *http.Request) (*Socket, error) {
 	if !CheckOrigin(r) {
 		err := hallq.Errorf(hallq.EFORBIDDEN, "Connections from another site are refused; use the hub's own pages.")
@@ -67,14 +68,28 @@ func Upgrade(w http.ResponseWriter, r *http.Request) (*Socket, error) {
 		send:   make(chan *websocket.PreparedMessage, sendBuffer),
 		quit:   make(chan closeFrame, 1),
 		writer: make(chan struct{}),
+		done:   make(chan struct{}),
 	}
 	go s.write()
 	return s, nil
 }
 
-// Serve reads until the client goes away or the socket is closed, then
-// waits for the writer to finish. Call it from the HTTP handler.
-func (s *Socket) Serve() {
+// Start starts the socket's reader goroutine, which reads until the client
+// goes away or the socket is closed, then waits for the writer and calls
+// ended. The HTTP handler can return: the socket lives on in its two
+// goroutines, with their small stacks.
+func (s *Socket) Start(ended func()) {
+	go func() {
+		defer close(s.done)
+		s.read()
+		s.Close(websocket.CloseNormalClosure, "")
+		<-s.writer
+		ended()
+	}()
+}
+
+// read reads (pongs and the close) until the connection fails or goes quiet.
+func (s *Socket) read() {
 	s.ws.SetReadLimit(maxMessageSize)
 	s.ws.SetReadDeadline(time.Now().Add(pongWait))
 	s.ws.SetPongHandler(func(string) error {
@@ -82,11 +97,9 @@ func (s *Socket) Serve() {
 	})
 	for {
 		if _, _, err := s.ws.NextReader(); err != nil {
-			break
+			return
 		}
 	}
-	s.Close(websocket.CloseNormalClosure, "")
-	<-s.writer
 }
 
 // write sends queued messages and pings until the socket is closed.
@@ -139,8 +152,8 @@ func (s *Socket) drop() {
 	})
 }
 
-// Done is closed when the socket's writer has finished.
-func (s *Socket) Done() <-chan struct{} { return s.writer }
+// Done is closed when both of the socket's goroutines have finished.
+func (s *Socket) Done() <-chan struct{} { return s.done }
 
 // prepare encodes v once for every receiver.
 func prepare(v any) (*websocket.PreparedMessage, error) {
