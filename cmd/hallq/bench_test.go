@@ -8,11 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"hallq/store"
 )
@@ -82,4 +85,60 @@ func BenchmarkHTTPIssue(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// BenchmarkDisplaySockets connects 1,000 displays to a hub process and
+// measures what they cost it: resident memory per connected client, and the
+// time one change takes to reach all of them (ns/op).
+func BenchmarkDisplaySockets(b *testing.B) {
+	const clients = 1000
+	hub := startHub(b, filepath.Join(b.TempDir(), "hallq.db"))
+	before := residentBytes(b, hub.cmd.Process.Pid)
+	conns := make([]*websocket.Conn, clients)
+	for i := range conns {
+		conns[i] = dialHub(b, hub.URL, "/ws/display")
+		if _, err := readLive(b, conns[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perClient := float64(residentBytes(b, hub.cmd.Process.Pid)-before) / clients
+
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := issueWithKey(hub.URL, fmt.Sprintf("A%05d", i)); err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, c := range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if m, err := readLive(b, c); err != nil || m.Type != "queue" {
+					b.Errorf("a display read %+v, %v", m, err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(perClient, "B/client")
+}
+
+// residentBytes reads a process's resident memory from /proc.
+func residentBytes(tb testing.TB, pid int) int64 {
+	tb.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Skipf("no /proc here: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if kb, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB")), 10, 64)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return n << 10
+		}
+	}
+	tb.Fatal("no VmRSS in /proc status")
+	return 0
 }
