@@ -117,6 +117,7 @@ func (f *Floor) closeCounter(now time.Time, c *Counter, a CounterAction) (*chang
 	}
 	c.State, c.Staff, c.Since, c.PauseAlerted = Closed, "", now, false
 	ch.event(Event{Type: CounterClosed, Counter: c})
+	f.releaseTargets(ch, c.ID)
 	return ch, nil
 }
 

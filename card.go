@@ -59,10 +59,12 @@ func NormalizeCardNumber(s string) (string, error) {
 	return s, nil
 }
 
-// Last4 returns the last four characters of a normalized card number.
+// Last4 returns the last four characters of a normalized card number, by
+// which managers tell cards apart. A number shorter than eight characters
+// keeps none: its last four would give away too much of it.
 func Last4(number string) string {
-	if len(number) <= 4 {
-		return number
+	if len(number) < 8 {
+		return ""
 	}
 	return number[len(number)-4:]
 }

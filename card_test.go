@@ -55,7 +55,7 @@ func TestNormalizeCardNumber(t *testing.T) {
 }
 
 func TestLast4(t *testing.T) {
-	for in, want := range map[string]string{"6222021234567890": "7890", "12345": "2345", "1234": "1234", "12": "12"} {
+	for in, want := range map[string]string{"6222021234567890": "7890", "12345678": "5678", "1234567": "", "1234": "", "12": ""} {
 		if got := hallq.Last4(in); got != want {
 			t.Errorf("Last4(%q) = %q, want %q", in, got, want)
 		}

@@ -14,6 +14,9 @@ func (f *Floor) UpdateSettings(now time.Time, by Actor, u SettingsUpdate) (*Chan
 		return nil, err
 	}
 	days, _ := NewHallDays(loc, s.DayStart)
+	if days.Of(now) > f.day && len(f.open) > 0 {
+		return nil, Errorf(ECONFLICT, "With this time zone or day start, today's hall day would end now with %d tickets open. Change it after closing time.", len(f.open))
+	}
 	ch := f.begin(now, by)
 	f.settings, f.days = s, days
 	ch.out.Config = true
@@ -88,6 +91,9 @@ func (f *Floor) CreateTier(now time.Time, by Actor, t Tier) (*Change, error) {
 	if f.tier(t.ID) != nil {
 		return nil, Errorf(ECONFLICT, "Tier %s already exists.", t.ID)
 	}
+	if err := f.checkRegular(&t); err != nil {
+		return nil, err
+	}
 	ch := f.begin(now, by)
 	f.tiers = append(f.tiers, &t)
 	f.sortConfig()
@@ -108,6 +114,9 @@ func (f *Floor) UpdateTier(now time.Time, by Actor, id string, u TierUpdate) (*C
 	if err := t.validate(); err != nil {
 		return nil, err
 	}
+	if err := f.checkRegular(&t); err != nil {
+		return nil, err
+	}
 	saved := *old
 	*old = t
 	if f.defaultTier() == nil {
@@ -119,6 +128,18 @@ func (f *Floor) UpdateTier(now time.Time, by Actor, id string, u TierUpdate) (*C
 	ch.out.Config = true
 	ch.event(Event{Type: TierUpdated, Subject: id})
 	return ch.done(), nil
+}
+
+// checkRegular refuses a second tier of rank 0 open to everyone: the tier of
+// a ticket issued without a card must not change because a tier was added.
+func (f *Floor) checkRegular(t *Tier) error {
+	if t.Rank != 0 || t.StaffOnly {
+		return nil
+	}
+	if d := f.defaultTier(); d != nil && d.ID != t.ID {
+		return Errorf(ECONFLICT, "Tier %s is already the regular tier of tickets issued without a card; give this one a rank above 0, or make it staff-only.", d.ID)
+	}
+	return nil
 }
 
 // validateCounter checks a counter's description against the services.
@@ -209,14 +230,20 @@ func (f *Floor) DeleteCounter(now time.Time, by Actor, id string) (*Change, erro
 		return nil, Errorf(ECONFLICT, "Counter %s is %s; close it before deleting it.", id, c.State)
 	}
 	ch := f.begin(now, by)
-	for _, t := range f.openByID() {
-		if t.Target == id {
-			t.Target = ""
-			ch.event(Event{Type: TicketRetargeted, Ticket: t})
-		}
-	}
+	f.releaseTargets(ch, id)
 	f.counters = slices.DeleteFunc(f.counters, func(x *Counter) bool { return x == c })
 	ch.out.Deleted = id
 	ch.event(Event{Type: CounterDeleted, Subject: id})
 	return ch.done(), nil
+}
+
+// releaseTargets puts the tickets transferred to counter id back in their
+// service's queue: the counter is closing or going away.
+func (f *Floor) releaseTargets(ch *change, id string) {
+	for _, t := range f.openByID() {
+		if t.Target == id && t.State == Waiting {
+			t.Target = ""
+			ch.event(Event{Type: TicketRetargeted, Ticket: t})
+		}
+	}
 }

@@ -48,6 +48,9 @@ func (f *Floor) ValidateDevice(n *NewDevice) error {
 	}
 	switch n.Kind {
 	case DevicePad:
+		if n.Counter == "" {
+			return Errorf(EINVALID, "Name the counter this rating pad faces customers at.")
+		}
 		if f.counter(n.Counter) == nil {
 			return Errorf(EINVALID, "A rating pad belongs to a counter; counter %q does not exist.", n.Counter)
 		}

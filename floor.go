@@ -265,6 +265,9 @@ func (f *Floor) Advance(now time.Time) *Change {
 			f.dequeue(t)
 			t.State = Expired
 			t.FinishedAt = ch.now
+			if t.FinishedAt.Before(t.LegAt) {
+				t.FinishedAt = t.LegAt // the calendar changed under it; a leg never ends before it began
+			}
 			delete(f.open, t.ID)
 			ch.event(Event{Type: TicketExpired, Ticket: t})
 		}
@@ -590,4 +593,17 @@ func (f *Floor) Cursor() FloorState {
 		Times:      f.times,
 	}
 	return st
+}
+
+// Config returns copies of the hall's settings, services and tiers.
+func (f *Floor) Config() (Settings, []Service, []Tier) {
+	services := make([]Service, 0, len(f.services))
+	for _, s := range f.services {
+		services = append(services, *s.clone())
+	}
+	tiers := make([]Tier, 0, len(f.tiers))
+	for _, t := range f.tiers {
+		tiers = append(tiers, *t)
+	}
+	return f.settings, services, tiers
 }

@@ -396,15 +396,16 @@ func TestFloor_Tiers(t *testing.T) {
 		}
 	})
 
-	t.Run("AnotherRegular", func(t *testing.T) {
+	t.Run("AnotherRegularRefused", func(t *testing.T) {
 		f := newFloor(t)
-		if _, err := f.CreateTier(t0, manager, hallq.Tier{ID: "basic", Name: hallq.Text{EN: "Basic"}}); err != nil {
-			t.Fatal(err)
+		_, err := f.CreateTier(t0, manager, hallq.Tier{ID: "basic", Name: hallq.Text{EN: "Basic"}})
+		wantCode(t, err, hallq.ECONFLICT)
+		if _, err := f.CreateTier(t0, manager, hallq.Tier{ID: "basic", Name: hallq.Text{EN: "Basic"}, StaffOnly: true}); err != nil {
+			t.Fatalf("a staff-only tier of rank 0: %v", err)
 		}
-		if _, err := f.UpdateTier(t0, manager, "regular", hallq.TierUpdate{Rank: ptr(1)}); err != nil {
-			t.Fatalf("with another regular tier left: %v", err)
-		}
-		if got, want := issue(t, f, t0, "A", "").Tier, "basic"; got != want {
+		_, err = f.UpdateTier(t0, manager, "basic", hallq.TierUpdate{StaffOnly: ptr(false)})
+		wantCode(t, err, hallq.ECONFLICT)
+		if got, want := issue(t, f, t0, "A", "").Tier, "regular"; got != want {
 			t.Errorf("a ticket without a card has tier %s, want %s", got, want)
 		}
 	})
@@ -485,16 +486,21 @@ func TestFloor_Counters(t *testing.T) {
 
 		_, err := f.DeleteCounter(clk.now, manager, "2")
 		wantCode(t, err, hallq.ECONFLICT)
-		do(t, f, clk.now, hallq.OpClose, "2")
+		// Closing the counter puts the ticket transferred to it back in
+		// its service's queue.
+		closing := act(t, f, clk.now, hallq.CounterAction{Op: hallq.OpClose, Counter: "2", By: manager})
+		if got, want := eventTypes(closing), []hallq.EventType{hallq.CounterClosed, hallq.TicketRetargeted}; !slices.Equal(got, want) {
+			t.Errorf("events of the close %v, want %v", got, want)
+		}
+		if len(closing.Tickets) != 1 || closing.Tickets[0].ID != first.ID || closing.Tickets[0].Target != "" {
+			t.Errorf("change of the close %+v", closing)
+		}
 		ch, err := f.DeleteCounter(clk.now, manager, "2")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := eventTypes(ch), []hallq.EventType{hallq.TicketRetargeted, hallq.CounterDeleted}; !slices.Equal(got, want) {
+		if got, want := eventTypes(ch), []hallq.EventType{hallq.CounterDeleted}; !slices.Equal(got, want) || ch.Deleted != "2" {
 			t.Errorf("events %v, want %v", got, want)
-		}
-		if ch.Deleted != "2" || len(ch.Tickets) != 1 || ch.Tickets[0].ID != first.ID || ch.Tickets[0].Target != "" {
-			t.Errorf("change %+v", ch)
 		}
 		if _, err := f.Counter("2"); hallq.ErrorCode(err) != hallq.ENOTFOUND {
 			t.Errorf("the deleted counter: %v", err)
