@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"go.etcd.io/bbolt"
 
@@ -12,14 +14,32 @@ import (
 
 var _ hallq.BackupService = (*Store)(nil)
 
-// Backup writes a consistent copy of the database to w from a read
-// transaction; ticket issue goes on meanwhile.
+// Backup writes a consistent copy of the database to w. The copy is first
+// made to a file beside the database, at the speed of the disk, and only
+// then streamed: a slow download never holds the read transaction that
+// would keep the writer from growing the file.
 func (s *Store) Backup(ctx context.Context, w io.Writer, size func(int64)) error {
-	return s.db.View(func(tx *bbolt.Tx) error {
-		size(tx.Size())
-		if _, err := tx.WriteTo(w); err != nil {
-			return fmt.Errorf("writing a backup: %w", err)
-		}
-		return nil
+	f, err := os.CreateTemp(filepath.Dir(s.db.Path()), ".hallq-backup-*")
+	if err != nil {
+		return fmt.Errorf("making a backup file: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	var n int64
+	err = s.db.View(func(tx *bbolt.Tx) error {
+		n = tx.Size()
+		_, err := tx.WriteTo(f)
+		return err
 	})
+	if err != nil {
+		return fmt.Errorf("copying the database: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("reading the backup file: %w", err)
+	}
+	size(n)
+	if _, err := io.Copy(w, f); err != nil {
+		return fmt.Errorf("sending a backup: %w", err)
+	}
+	return nil
 }

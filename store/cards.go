@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -95,14 +96,14 @@ func (s *Store) CreateCard(ctx context.Context, by hallq.Actor, c hallq.Card) (*
 	}
 	key := s.cardKey(number)
 	c.Number, c.Last4 = "", hallq.Last4(number)
-	_, err = s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err = s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		if err := s.floor.ValidateCard(&c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if tx.Bucket(bucketCards).Get(key) != nil {
-			return nil, nil, hallq.Errorf(hallq.ECONFLICT, "A card with this number is already registered; change it instead.")
+			return nil, hallq.Errorf(hallq.ECONFLICT, "A card with this number is already registered; change it instead.")
 		}
-		return nil, nil, putCard(tx, key, &c, now)
+		return nil, putCard(tx, key, &c, now)
 	})
 	if err != nil {
 		return nil, err
@@ -121,12 +122,12 @@ func (s *Store) UpdateCard(ctx context.Context, by hallq.Actor, number string, u
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		c, err := getCard(tx, key)
 		if hallq.ErrorCode(err) == hallq.ECARDUNKNOWN {
-			return nil, nil, errNoCard
+			return nil, errNoCard
 		} else if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if u.Tier != nil {
 			c.Tier = *u.Tier
@@ -141,9 +142,9 @@ func (s *Store) UpdateCard(ctx context.Context, by hallq.Actor, number string, u
 			}
 		}
 		if err := s.floor.ValidateCard(c); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, c, putCard(tx, key, c, now)
+		return c, putCard(tx, key, c, now)
 	})
 	if err != nil {
 		return nil, err
@@ -157,11 +158,11 @@ func (s *Store) DeleteCard(ctx context.Context, by hallq.Actor, number string) e
 	if err != nil {
 		return err
 	}
-	_, err = s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err = s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		if tx.Bucket(bucketCards).Get(key) == nil {
-			return nil, nil, errNoCard
+			return nil, errNoCard
 		}
-		return nil, nil, tx.Bucket(bucketCards).Delete(key)
+		return nil, tx.Bucket(bucketCards).Delete(key)
 	})
 	return err
 }
@@ -174,36 +175,47 @@ func (s *Store) ImportCards(ctx context.Context, by hallq.Actor, cards []hallq.C
 		card hallq.Card
 		line int
 	}
-	out := &hallq.CardImport{}
-	var bad []hallq.ImportLine
+	out := &hallq.CardImport{Errors: []hallq.ImportLine{}}
 	var rows []row
 	for i, c := range cards {
 		number, err := hallq.NormalizeCardNumber(c.Number)
 		if err != nil {
-			bad = append(bad, hallq.ImportLine{Line: lines[i], Message: hallq.ErrorMessage(err)})
+			out.Errors = append(out.Errors, hallq.ImportLine{Line: lines[i], Message: hallq.ErrorMessage(err)})
 			continue
 		}
 		c.Number, c.Last4 = "", hallq.Last4(number)
 		rows = append(rows, row{s.cardKey(number), c, lines[i]})
 	}
-	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
-		imported, refused := 0, append([]hallq.ImportLine{}, bad...)
-		for _, r := range rows {
-			if err := s.floor.ValidateCard(&r.card); err != nil {
-				refused = append(refused, hallq.ImportLine{Line: r.line, Message: hallq.ErrorMessage(err)})
-				continue
+	// In key order bbolt appends instead of shifting a growing page, and
+	// in chunks the hall's other requests are served between commits.
+	sort.Slice(rows, func(i, j int) bool { return bytes.Compare(rows[i].key, rows[j].key) < 0 })
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), importChunk)]
+		rows = rows[len(chunk):]
+		res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+			imported, refused := 0, []hallq.ImportLine{}
+			for _, r := range chunk {
+				if err := s.floor.ValidateCard(&r.card); err != nil {
+					refused = append(refused, hallq.ImportLine{Line: r.line, Message: hallq.ErrorMessage(err)})
+					continue
+				}
+				if err := putCard(tx, r.key, &r.card, now); err != nil {
+					return nil, err
+				}
+				imported++
 			}
-			if err := putCard(tx, r.key, &r.card, now); err != nil {
-				return nil, nil, err
-			}
-			imported++
+			return hallq.CardImport{Imported: imported, Errors: refused}, nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("importing cards (%d imported before this failure): %w", out.Imported, err)
 		}
-		out.Imported, out.Errors = imported, refused
-		return nil, nil, nil
-	})
-	if err != nil {
-		return nil, err
+		part := res.(hallq.CardImport)
+		out.Imported += part.Imported
+		out.Errors = append(out.Errors, part.Errors...)
 	}
 	sort.SliceStable(out.Errors, func(i, j int) bool { return out.Errors[i].Line < out.Errors[j].Line })
 	return out, nil
 }
+
+// importChunk is how many cards one commit of an import writes.
+const importChunk = 5000

@@ -66,23 +66,23 @@ func (s *Store) CreateDevice(ctx context.Context, by hallq.Actor, n hallq.NewDev
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		if err := s.floor.ValidateDevice(&n); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		b := tx.Bucket(bucketDevices)
 		id, err := b.NextSequence()
 		if err != nil {
-			return nil, nil, fmt.Errorf("numbering a device: %w", err)
+			return nil, fmt.Errorf("numbering a device: %w", err)
 		}
 		r := deviceRecord{Kind: n.Kind, Name: n.Name, Counter: n.Counter, Printer: n.Printer, Created: now.UnixNano(),
 			CodeHash: hashSecret(code), CodeExpires: now.Add(hallq.PairingLifetime).UnixNano()}
 		if err := b.Put(itob(id), marshal(r)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		d := r.device(id)
 		d.Code = code
-		return nil, d, nil
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
@@ -108,17 +108,17 @@ func (s *Store) FindDevices(ctx context.Context) ([]*hallq.Device, error) {
 
 // DeleteDevice unpairs a device: its token stops working at once.
 func (s *Store) DeleteDevice(ctx context.Context, by hallq.Actor, id uint64) error {
-	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		r, err := getDevice(tx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if r.TokenHash != nil {
 			if err := tx.Bucket(bucketDevToken).Delete(r.TokenHash); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
-		return nil, nil, tx.Bucket(bucketDevices).Delete(itob(id))
+		return nil, tx.Bucket(bucketDevices).Delete(itob(id))
 	})
 	return err
 }
@@ -138,7 +138,7 @@ func (s *Store) PairDevice(ctx context.Context, code string) (*hallq.Device, str
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
 	want := hashSecret(code)
-	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		var id uint64
 		var found *deviceRecord
 		err := tx.Bucket(bucketDevices).ForEach(func(k, v []byte) error {
@@ -152,25 +152,25 @@ func (s *Store) PairDevice(ctx context.Context, code string) (*hallq.Device, str
 			return nil
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if found == nil {
-			return nil, nil, errBadCode
+			return nil, errBadCode
 		}
 		if found.TokenHash != nil {
 			if err := tx.Bucket(bucketDevToken).Delete(found.TokenHash); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		found.CodeHash, found.CodeExpires = nil, 0
 		found.TokenHash, found.PairedAt = hashSecret(token), now.UnixNano()
 		if err := tx.Bucket(bucketDevices).Put(itob(id), marshal(found)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if err := tx.Bucket(bucketDevToken).Put(found.TokenHash, itob(id)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, found.device(id), nil
+		return found.device(id), nil
 	})
 	if err != nil {
 		return nil, "", err

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -33,7 +34,7 @@ var (
 	bucketOpen     = []byte("open")     // id → nothing: the open tickets, read at start-up
 	bucketCounters = []byte("counters") // id → counterRecord
 	bucketEvents   = []byte("events")   // seq → eventRecord
-	bucketDays     = []byte("days")     // hall day → first seq and first ticket id of the day
+	bucketDays     = []byte("days")     // hall day → the seq of its day.started event
 	bucketCards    = []byte("cards")    // HMAC of the number → cardRecord
 	bucketUsers    = []byte("users")    // username → userRecord
 	bucketSessions = []byte("sessions") // SHA-256 of the token → sessionRecord
@@ -70,10 +71,11 @@ type Options struct {
 
 // Store is the hall's database. Its methods are safe for concurrent use.
 type Store struct {
-	db     *bbolt.DB
-	now    func() time.Time
-	log    *slog.Logger
-	secret []byte // the key of card number hashes
+	db        *bbolt.DB
+	now       func() time.Time
+	log       *slog.Logger
+	secret    []byte // the key of card number hashes, read once at open
+	publicURL string // where phones reach the hub, for tickets' links
 
 	bcryptCost int
 
@@ -107,9 +109,9 @@ func Open(opts Options) (*Store, error) {
 	}
 	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
 		Timeout: time.Second,
-		// A read transaction (a backup) blocks a writer only when the file
-		// must be mapped again; map generously so that almost never happens.
-		InitialMmapSize: 1 << 30,
+		// A read transaction blocks a writer when the file must be mapped
+		// again; map generously so that almost never happens.
+		InitialMmapSize: mmapSize(opts.Path),
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("the database %s is in use by another hallq hub; stop that one first, or give this one another -db", opts.Path)
@@ -119,6 +121,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	s := &Store{
 		db:         db,
+		publicURL:  opts.PublicURL,
 		now:        opts.Now,
 		log:        opts.Logger,
 		bcryptCost: opts.BcryptCost,
@@ -130,13 +133,29 @@ func Open(opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if err := s.load(); err != nil {
+	err = db.View(func(tx *bbolt.Tx) error {
+		s.secret = append([]byte(nil), tx.Bucket(bucketMeta).Get(keyCardKey)...)
+		return nil
+	})
+	if err == nil {
+		err = s.load()
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	s.floor.SetLinkBase(opts.PublicURL)
 	go s.run()
 	return s, nil
+}
+
+// mmapSize is how much of the file to map at open: 1 GiB, or twice the
+// file, so that it can grow a long way before it must be mapped again.
+func mmapSize(path string) int {
+	size := 1 << 30
+	if fi, err := os.Stat(path); err == nil && int(fi.Size())*2 > size {
+		size = int(fi.Size()) * 2
+	}
+	return size
 }
 
 // init creates the buckets, checks the schema version, and seeds a new file
@@ -195,7 +214,6 @@ func (s *Store) init(timeZone string) error {
 func (s *Store) load() error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
-		s.secret = append([]byte(nil), meta.Get(keyCardKey)...)
 		var cfg configRecord
 		if err := json.Unmarshal(meta.Get(keyConfig), &cfg); err != nil {
 			return fmt.Errorf("reading the hall configuration: %w", err)
@@ -237,6 +255,7 @@ func (s *Store) load() error {
 		if err != nil {
 			return fmt.Errorf("the stored hall does not check out: %w", err)
 		}
+		f.SetLinkBase(s.publicURL)
 		s.floor = f
 		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
 			s.seq = btoi(k)
@@ -260,8 +279,14 @@ func (s *Store) Close() error {
 
 // op is one request to the writer: apply runs inside the batch's write
 // transaction and returns the Floor's change (nil for none) and a result.
+//
+// An op that refuses (returns a domain error) must have written nothing:
+// every op checks before it writes, for bbolt has no savepoints. An op that
+// does not touch the Floor (cards, accounts, sessions, devices) lets readers
+// of the Floor go on while it commits.
 type op struct {
 	apply  func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error)
+	floor  bool // it may change the Floor
 	result any
 	err    error
 	done   chan struct{}
@@ -270,9 +295,22 @@ type op struct {
 // errStopped answers requests that reach a closing store.
 var errStopped = hallq.Errorf(hallq.EINTERNAL, "The hub is shutting down. Please try again in a moment.")
 
-// write runs apply in the writer and returns its result once it is durable.
+// write runs apply, which may change the Floor, in the writer and returns
+// its result once it is durable.
 func (s *Store) write(ctx context.Context, apply func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error)) (any, error) {
-	o := &op{apply: apply, done: make(chan struct{})}
+	return s.submit(ctx, &op{apply: apply, floor: true, done: make(chan struct{})})
+}
+
+// writeData runs apply, which writes only data beside the Floor (cards,
+// accounts, sessions, devices; it may read the Floor), in the writer.
+func (s *Store) writeData(ctx context.Context, apply func(tx *bbolt.Tx, now time.Time) (any, error)) (any, error) {
+	return s.submit(ctx, &op{apply: func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		res, err := apply(tx, now)
+		return nil, res, err
+	}, done: make(chan struct{})})
+}
+
+func (s *Store) submit(ctx context.Context, o *op) (any, error) {
 	select {
 	case s.ops <- o:
 	case <-s.quit:
@@ -281,8 +319,17 @@ func (s *Store) write(ctx context.Context, apply func(tx *bbolt.Tx, now time.Tim
 		return nil, ctx.Err()
 	}
 	// Once taken, a request is carried out even if its caller gives up, so
-	// that what it did and what it answered never differ.
-	<-o.done
+	// that what it did and what it answered never differ; only a writer
+	// that stopped before taking it leaves it unanswered.
+	select {
+	case <-o.done:
+	case <-s.stopped:
+		select {
+		case <-o.done:
+		default:
+			return nil, errStopped
+		}
+	}
 	return o.result, o.err
 }
 
@@ -363,13 +410,21 @@ func (s *Store) untilMaintenance() time.Duration {
 // of the store itself rolls the whole batch back and retries each request
 // on its own, so one bad request cannot fail the others.
 func (s *Store) commit(batch []*op) {
-	s.mu.Lock()
-	events, err := s.apply(batch)
+	floor := len(batch) == 0 // the upkeep of an idle tick
+	for _, o := range batch {
+		floor = floor || o.floor
+	}
+	if floor {
+		s.mu.Lock()
+	}
+	events, err := s.apply(batch, floor)
 	if err != nil {
 		s.log.Error("store: a commit failed; retrying its requests one by one", "requests", len(batch), "err", err)
-		s.reloadLocked()
-		if len(batch) > 1 {
+		if floor {
+			s.reloadLocked()
 			s.mu.Unlock()
+		}
+		if len(batch) > 1 {
 			for _, o := range batch {
 				s.commit([]*op{o})
 			}
@@ -378,18 +433,20 @@ func (s *Store) commit(batch []*op) {
 		for _, o := range batch {
 			o.result, o.err = nil, err
 		}
-	} else {
+	} else if floor {
 		s.feed.publish(events)
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	for _, o := range batch {
 		close(o.done)
 	}
 }
 
 // apply runs the batch in one transaction and commits it; it returns the
-// events committed, or an error after which nothing was committed.
-func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
+// events committed, or an error after which nothing was committed. With
+// floor, it first brings the Floor to now: the day's end, alerts. A batch
+// whose every request was refused is rolled back: no fsync for nothing.
+func (s *Store) apply(batch []*op, floor bool) ([]hallq.Event, error) {
 	tx, err := s.db.Begin(true)
 	if err != nil {
 		return nil, fmt.Errorf("starting a transaction: %w", err)
@@ -397,16 +454,18 @@ func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
 	defer tx.Rollback()
 	now := s.now()
 	w := &batchWriter{tx: tx, floor: s.floor, seq: s.seq}
-	if err := w.persist(s.floor.Advance(now)); err != nil {
-		return nil, err
-	}
-	if now.Sub(s.lastAlerts) >= alertEvery {
-		s.lastAlerts = now
-		if err := w.persist(s.floor.CheckAlerts(now)); err != nil {
+	if floor {
+		if err := w.persist(s.floor.Advance(now)); err != nil {
 			return nil, err
 		}
+		if now.Sub(s.lastAlerts) >= alertEvery {
+			s.lastAlerts = now
+			if err := w.persist(s.floor.CheckAlerts(now)); err != nil {
+				return nil, err
+			}
+		}
 	}
-	swept, err := s.maintain(tx, now)
+	wrote, err := s.maintain(tx, now)
 	if err != nil {
 		return nil, err
 	}
@@ -416,11 +475,12 @@ func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
 			return nil, err
 		}
 		o.result, o.err = result, err
+		wrote = wrote || err == nil
 		if err := w.persist(change); err != nil {
 			return nil, err
 		}
 	}
-	if len(batch) == 0 && !w.changed && !swept {
+	if !wrote && !w.changed {
 		return nil, nil
 	}
 	if w.changed {
@@ -431,7 +491,9 @@ func (s *Store) apply(batch []*op) ([]hallq.Event, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("committing: %w", err)
 	}
-	s.seq = w.seq
+	if floor {
+		s.seq = w.seq
+	}
 	return w.events, nil
 }
 
@@ -532,8 +594,8 @@ func putCounter(tx *bbolt.Tx, c *hallq.Counter) error {
 }
 
 func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
-	st := f.State()
-	return tx.Bucket(bucketMeta).Put(keyConfig, marshal(configRecord{Settings: st.Settings, Services: st.Services, Tiers: st.Tiers}))
+	settings, services, tiers := f.Config()
+	return tx.Bucket(bucketMeta).Put(keyConfig, marshal(configRecord{Settings: settings, Services: services, Tiers: tiers}))
 }
 
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {

@@ -129,15 +129,15 @@ func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err = s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		if existing, err := getUser(tx, n.Username); err != nil || existing != nil {
 			if err == nil {
 				err = hallq.Errorf(hallq.ECONFLICT, "User %s already exists.", n.Username)
 			}
-			return nil, nil, err
+			return nil, err
 		}
 		r := userRecord{Hash: hash, Role: n.Role, Created: now.UnixNano()}
-		return nil, nil, tx.Bucket(bucketUsers).Put([]byte(n.Username), marshal(r))
+		return nil, tx.Bucket(bucketUsers).Put([]byte(n.Username), marshal(r))
 	})
 	if err != nil {
 		return nil, err
@@ -163,13 +163,13 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 			return nil, err
 		}
 	}
-	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		r, err := getUser(tx, username)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if r == nil {
-			return nil, nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
+			return nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
 		}
 		next := *r
 		if hash != nil {
@@ -183,18 +183,18 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 		}
 		if r.Role == hallq.RoleManager && !r.Disabled && (next.Role != hallq.RoleManager || next.Disabled) {
 			if err := checkOtherManager(tx, username); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		if hash != nil || next.Role != r.Role || next.Disabled {
 			if err := deleteSessionsOf(tx, username); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		if err := tx.Bucket(bucketUsers).Put([]byte(username), marshal(next)); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, &hallq.User{Username: username, Role: next.Role, Disabled: next.Disabled}, nil
+		return &hallq.User{Username: username, Role: next.Role, Disabled: next.Disabled}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -204,23 +204,23 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 
 // DeleteUser removes an account and its sessions; not the last manager.
 func (s *Store) DeleteUser(ctx context.Context, by hallq.Actor, username string) error {
-	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		r, err := getUser(tx, username)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if r == nil {
-			return nil, nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
+			return nil, hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
 		}
 		if r.Role == hallq.RoleManager && !r.Disabled {
 			if err := checkOtherManager(tx, username); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		if err := deleteSessionsOf(tx, username); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, tx.Bucket(bucketUsers).Delete([]byte(username))
+		return nil, tx.Bucket(bucketUsers).Delete([]byte(username))
 	})
 	return err
 }
@@ -253,9 +253,9 @@ func (s *Store) CreateSession(ctx context.Context, u *hallq.User) (string, error
 		return "", fmt.Errorf("making a session token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
-	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
 		r := sessionRecord{Username: u.Username, Expires: now.Add(SessionLifetime).UnixNano()}
-		return nil, nil, tx.Bucket(bucketSessions).Put(sessionKey(token), marshal(r))
+		return nil, tx.Bucket(bucketSessions).Put(sessionKey(token), marshal(r))
 	})
 	if err != nil {
 		return "", err
@@ -295,8 +295,8 @@ var errNoSession = hallq.Errorf(hallq.EUNAUTHORIZED, "Your login has ended. Plea
 
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
-		return nil, nil, tx.Bucket(bucketSessions).Delete(sessionKey(token))
+	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+		return nil, tx.Bucket(bucketSessions).Delete(sessionKey(token))
 	})
 	return err
 }
