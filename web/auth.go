@@ -185,11 +185,15 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) (*hallq.User, error
 	if req.Username == "" || req.Password == "" {
 		return nil, hallq.Errorf(hallq.EINVALID, "Give a username and a password.")
 	}
-	key := loginKey(req.Username, ClientIP(r))
-	if wait := a.logins.attempt(key, a.now()); wait > 0 {
+	key, address := loginKey(req.Username, ClientIP(r)), "address\x00"+ClientIP(r)
+	wait := a.logins.attempt(address, addressFailures, a.now())
+	if wait == 0 {
+		wait = a.logins.attempt(key, loginFailures, a.now())
+	}
+	if wait > 0 {
 		return nil, &RetryAfterError{
 			Err: hallq.Errorf(hallq.ERATELIMITED,
-				"Too many failed logins for this username from this address; try again in %s.", humanWait(wait)),
+				"Too many failed logins from this address; try again in %s.", humanWait(wait)),
 			Wait: wait,
 		}
 	}
@@ -201,6 +205,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) (*hallq.User, error
 		return nil, hallq.Errorf(hallq.EUNAUTHORIZED, "This account is disabled; ask a manager.")
 	}
 	a.logins.succeeded(key)
+	a.logins.succeeded(address)
 	return u, nil
 }
 

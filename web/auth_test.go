@@ -520,11 +520,31 @@ func TestAuth_LoginLimiter(t *testing.T) {
 		a := newAuth(clock)
 		h := authRouter(a)
 		for i := range 2 * web.MaxEntries {
-			loginFrom(h, attacker, fmt.Sprint("user", i), "guess")
+			loginFrom(h, fmt.Sprintf("10.0.%d.%d", i/256, i%256), fmt.Sprint("user", i), "guess")
 			clock.Advance(time.Millisecond)
 		}
 		if got, max := a.LoginEntries(), web.MaxEntries; got > max {
 			t.Errorf("the limiter remembers %d pairs, want at most %d", got, max)
+		}
+	})
+
+	// A flood of failures, from the attacker's address or from many, does
+	// not make the limiter forget a block.
+	t.Run("FloodKeepsBlock", func(t *testing.T) {
+		clock := newClock()
+		h := authRouter(newAuth(clock))
+		for range 10 {
+			loginFrom(h, attacker, "boss", "guess")
+		}
+		for i := range 2 * web.MaxEntries {
+			loginFrom(h, attacker, fmt.Sprint("junk", i), "guess")
+			loginFrom(h, fmt.Sprintf("10.1.%d.%d", i/256, i%256), fmt.Sprint("junk", i), "guess")
+		}
+		if got, want := loginFrom(h, attacker, "boss", "password-boss").Code, 429; got != want {
+			t.Errorf("after the flood: status = %d, want %d", got, want)
+		}
+		if got, want := loginFrom(h, attacker, "clerk", "password-clerk").Code, 429; got != want {
+			t.Errorf("the flooding address with another username: status = %d, want %d", got, want)
 		}
 	})
 

@@ -72,7 +72,7 @@ func (a *Auth) HandlePair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := "pair\x00" + ClientIP(r)
-	if wait := a.logins.attempt(key, a.now()); wait > 0 {
+	if wait := a.logins.attempt(key, loginFailures, a.now()); wait > 0 {
 		Error(w, r, &RetryAfterError{Err: hallq.Errorf(hallq.ERATELIMITED,
 			"Too many wrong pairing codes from this address; try again in %s.", humanWait(wait)), Wait: wait})
 		return

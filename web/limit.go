@@ -86,11 +86,14 @@ func makeRoom[V any](m map[string]V, now time.Time, expiry func(V) time.Time) {
 }
 
 // Login limits: after loginFailures failed logins for one username from one
-// address within loginWindow, that pair is refused for loginBlock.
+// address within loginWindow, that pair is refused for loginBlock; after
+// addressFailures from one address, whatever the usernames, so is the
+// address, so that one client cannot flood the limiter to make it forget.
 const (
-	loginFailures = 10
-	loginWindow   = 15 * time.Minute
-	loginBlock    = 15 * time.Minute
+	loginFailures   = 10
+	addressFailures = 50
+	loginWindow     = 15 * time.Minute
+	loginBlock      = 15 * time.Minute
 )
 
 // loginLimiter counts failed logins by username and address. Its zero value
@@ -100,25 +103,29 @@ type loginLimiter struct {
 	entries map[string]*loginEntry
 }
 
-// loginEntry is one username and address's recent failures, oldest first,
-// or the end of its block.
+// loginEntry is one key's recent failures, oldest first, or the end of its
+// block.
 type loginEntry struct {
 	failures     []time.Time
 	blockedUntil time.Time
 }
 
-// expiry returns when e no longer matters.
-func (e *loginEntry) expiry() time.Time {
+// keepUntil returns until when e matters. A block is kept to its end,
+// whatever else the limiter must forget.
+func (e *loginEntry) keepUntil(now time.Time) time.Time {
+	if now.Before(e.blockedUntil) {
+		return time.Unix(1<<62, 0)
+	}
 	if len(e.failures) == 0 {
 		return e.blockedUntil
 	}
 	return e.failures[len(e.failures)-1].Add(loginWindow)
 }
 
-// attempt counts a login attempt as a failure until succeeded clears it, so
-// that parallel attempts cannot slip past the limit. It returns 0, or how
-// long key is still blocked.
-func (l *loginLimiter) attempt(key string, now time.Time) time.Duration {
+// attempt counts an attempt of key as a failure until succeeded clears it,
+// so that parallel attempts cannot slip past the limit of failures. It
+// returns 0, or how long key is still blocked.
+func (l *loginLimiter) attempt(key string, limit int, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.entries == nil {
@@ -126,7 +133,7 @@ func (l *loginLimiter) attempt(key string, now time.Time) time.Duration {
 	}
 	e := l.entries[key]
 	if e == nil {
-		makeRoom(l.entries, now, (*loginEntry).expiry)
+		makeRoom(l.entries, now, func(e *loginEntry) time.Time { return e.keepUntil(now) })
 		e = &loginEntry{}
 		l.entries[key] = e
 	}
@@ -137,7 +144,7 @@ func (l *loginLimiter) attempt(key string, now time.Time) time.Duration {
 		e.failures = e.failures[1:]
 	}
 	e.failures = append(e.failures, now)
-	if len(e.failures) >= loginFailures {
+	if len(e.failures) >= limit {
 		e.failures, e.blockedUntil = nil, now.Add(loginBlock)
 	}
 	return 0

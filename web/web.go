@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,8 +50,11 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	status, known := statuses[code]
 	if !known || status == http.StatusInternalServerError {
 		status = http.StatusInternalServerError
-		slog.ErrorContext(r.Context(), "web: internal error",
-			"method", r.Method, "route", routePattern(r), "err", err)
+		// A client that went away is no fault of the hub's.
+		if !errors.Is(err, context.Canceled) {
+			slog.ErrorContext(r.Context(), "web: internal error",
+				"method", r.Method, "route", routePattern(r), "err", err)
+		}
 	}
 	var retry *RetryAfterError
 	if errors.As(err, &retry) && retry.Wait > 0 {
