@@ -1,6 +1,8 @@
 // Package counter serves the staff at the counters: the counters with their
 // current tickets, the actions staff take at a counter (open, call, recall,
-// serve, finish, transfer, pause, close) and the queue they call from.
+// serve, finish, transfer, pause, close) and the queue they call from, over
+// HTTP and live over a websocket. It also serves the rating pads facing the
+// customers at the counters, which see only public views.
 package counter
 
 import (
@@ -12,12 +14,16 @@ import (
 	"hallq/web"
 )
 
-// Handler serves the staff endpoints of the counters and the queue. Every
-// route needs a staff or manager login.
+// Handler serves the counters and the queue to staff, and the rating pads.
+// Every staff route needs a staff or manager login; every pad route the
+// device token of a paired pad. Run keeps the websockets up to date.
 type Handler struct {
 	Counters hallq.CounterService
 	Tickets  hallq.TicketService
+	Ratings  hallq.RatingService
+	Feed     hallq.FeedService
 	Auth     *web.Auth
+	hub      web.Hub
 }
 
 // Routes registers the handler's routes, with their full paths, on r. Each
@@ -31,6 +37,11 @@ func (h *Handler) Routes(r chi.Router) {
 		staff.Post("/api/v1/counters/{id}/"+string(op), h.handleCounterAction(op))
 	}
 	staff.Get("/api/v1/queue", h.handleQueue)
+	staff.Get("/ws/counters/{id}", h.handleCounterSocket)
+
+	pad := r.With(h.Auth.RequireDevice(hallq.DevicePad))
+	pad.Get("/ws/pad", h.handlePadSocket)
+	pad.Post("/api/v1/ratings", h.handleRatingCreate)
 }
 
 // handleCounterList answers GET /api/v1/counters: every counter with its

@@ -38,12 +38,25 @@ type counterView struct {
 	Ticket   *ticket `json:"ticket"`
 }
 
-// newHub starts a hub that serves the counter handler.
+// newHub starts a hub that serves the counter handler and runs its live
+// view for the rest of the test.
 func newHub(t *testing.T) *hubtest.Hub {
 	t.Helper()
-	return hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		(&counter.Handler{Counters: h.Store, Tickets: h.Store, Auth: h.Auth}).Routes(r)
+	h, c := serveCounters(t)
+	h.Run(t, c.Run)
+	return h
+}
+
+// serveCounters starts a hub that serves the counter handler, and returns
+// the handler, whose live view the caller runs.
+func serveCounters(t *testing.T) (*hubtest.Hub, *counter.Handler) {
+	t.Helper()
+	var c *counter.Handler
+	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
+		c = &counter.Handler{Counters: h.Store, Tickets: h.Store, Ratings: h.Store, Feed: h.Store, Auth: h.Auth}
+		c.Routes(r)
 	})
+	return h, c
 }
 
 // act posts op at counter id with body (nil for none) as the user of token.
