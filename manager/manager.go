@@ -1,6 +1,7 @@
-// Package manager serves the hall manager's configuration endpoints: hall
-// settings, services, tiers, counters, the card registry, staff accounts and
-// backups. Every route needs a manager's login.
+// Package manager serves the hall manager's endpoints: hall settings,
+// services, tiers, counters, the card registry, staff accounts, paired
+// devices, backups, and the live dashboard over a websocket. Every route
+// needs a manager's login.
 package manager
 
 import (
@@ -15,16 +16,21 @@ import (
 
 // Handler serves the manager endpoints of the API.
 type Handler struct {
-	Hall   hallq.HallService
-	Cards  hallq.CardService
-	Users  hallq.UserService
-	Backup hallq.BackupService
-	Auth   *web.Auth
-	Now    func() time.Time // the clock for backup file names; nil means time.Now
+	Hall    hallq.HallService
+	Cards   hallq.CardService
+	Users   hallq.UserService
+	Devices hallq.DeviceService
+	Backup  hallq.BackupService
+	Feed    hallq.FeedService // the live dashboard's events and state; see Run
+	Auth    *web.Auth
+	Now     func() time.Time // the clock for backup file names; nil means time.Now
+
+	hub web.Hub // the dashboards' websockets
 }
 
 // Routes registers the handler's routes, with their full paths, on r. GET
-// /api/v1/hall and GET /api/v1/counters belong to other packages.
+// /api/v1/hall, GET /api/v1/counters and POST /api/v1/devices/pair belong
+// to other packages.
 func (h *Handler) Routes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(h.Auth.RequireManager)
@@ -56,7 +62,13 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Put("/api/v1/users/{username}", h.handleUserUpdate)
 		r.Delete("/api/v1/users/{username}", h.handleUserDelete)
 
+		r.Get("/api/v1/devices", h.handleDeviceList)
+		r.Post("/api/v1/devices", h.handleDeviceCreate)
+		r.Delete("/api/v1/devices/{id}", h.handleDeviceDelete)
+
 		r.Get("/api/v1/backup", h.handleBackup)
+
+		r.Get("/ws/manager", h.handleSocket)
 	})
 }
 

@@ -6,20 +6,37 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"hallq"
 	"hallq/internal/hubtest"
 	"hallq/manager"
 	"hallq/web"
 )
 
-// newHub starts a hub with the manager routes, a stand-in for the kiosk's
-// GET /api/v1/hall and one for the counter package's GET /api/v1/counters
-// (to show that the routes live side by side), and returns it with the
-// admin's credentials.
+// newHub starts a hub with the manager routes and their dashboards' loop
+// (see startHub), and returns it with the admin's credentials.
 func newHub(t *testing.T) (*hubtest.Hub, hubtest.Request) {
 	t.Helper()
+	h, m := startHub(t)
+	h.Run(t, m.Run)
+	return h, hubtest.Bearer(h.Manager(t))
+}
+
+// startHub starts a hub with the manager routes, a stand-in for the kiosk's
+// GET /api/v1/hall and one for the counter package's GET /api/v1/counters
+// (to show that the routes live side by side), the pairing route of
+// cmd/hallq, and a stand-in for a pad's route. Running the handler's loop is
+// left to the caller.
+func startHub(t *testing.T) (*hubtest.Hub, *manager.Handler) {
+	t.Helper()
+	var m *manager.Handler
 	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		m := &manager.Handler{Hall: h.Store, Cards: h.Store, Users: h.Store, Backup: h.Store, Auth: h.Auth, Now: h.Clock.Now}
+		m = &manager.Handler{Hall: h.Store, Cards: h.Store, Users: h.Store, Devices: h.Store, Backup: h.Store,
+			Feed: h.Store, Auth: h.Auth, Now: h.Clock.Now}
 		m.Routes(r)
+		r.Post("/api/v1/devices/pair", h.Auth.HandlePair)
+		r.With(h.Auth.RequireDevice(hallq.DevicePad)).Get("/test/pad", func(w http.ResponseWriter, r *http.Request) {
+			web.JSON(w, http.StatusOK, web.DeviceFrom(r.Context()))
+		})
 		r.Get("/api/v1/hall", func(w http.ResponseWriter, r *http.Request) {
 			hall, err := h.Store.FindHall(r.Context())
 			if err != nil {
@@ -37,7 +54,7 @@ func newHub(t *testing.T) (*hubtest.Hub, hubtest.Request) {
 			web.JSON(w, http.StatusOK, counters)
 		})
 	})
-	return h, hubtest.Bearer(h.Manager(t))
+	return h, m
 }
 
 // badBodies are bodies every JSON endpoint refuses with 400.
@@ -74,7 +91,11 @@ func TestHandler_Auth(t *testing.T) {
 		{"POST", "/api/v1/users"},
 		{"PUT", "/api/v1/users/admin"},
 		{"DELETE", "/api/v1/users/admin"},
+		{"GET", "/api/v1/devices"},
+		{"POST", "/api/v1/devices"},
+		{"DELETE", "/api/v1/devices/1"},
 		{"GET", "/api/v1/backup"},
+		{"GET", "/ws/manager"},
 	}
 	for _, rt := range routes {
 		t.Run(rt.method+rt.path, func(t *testing.T) {
