@@ -47,12 +47,14 @@ func newServer(st *store.Store, c config) *server {
 	}).Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st}
 	displays.Routes(r)
-	(&counter.Handler{Counters: st, Tickets: st, Auth: auth}).Routes(r)
-	(&manager.Handler{Hall: st, Cards: st, Users: st, Backup: st, Auth: auth, Now: time.Now}).Routes(r)
+	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Feed: st, Auth: auth}
+	counters.Routes(r)
+	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Feed: st, Auth: auth, Now: time.Now}
+	managers.Routes(r)
 
 	r.Get("/", assets.Page("index.html"))
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assets.Handler()))
-	return &server{Handler: r, views: []func(context.Context){displays.Run}}
+	return &server{Handler: r, views: []func(context.Context){displays.Run, counters.Run, managers.Run}}
 }
 
 // run runs the live views until ctx ends; each closes its websockets with a
