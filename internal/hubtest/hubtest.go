@@ -76,6 +76,14 @@ func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 		tb.Fatal(err)
 	}
 	h.Store = s
+	// Registered first, so it runs last: after the views that Run started,
+	// even from within routes.
+	tb.Cleanup(func() {
+		if h.Server != nil {
+			h.Server.Close()
+		}
+		s.Close()
+	})
 	h.Auth = &web.Auth{Users: s, Sessions: s, Devices: s, Now: h.Clock.Now}
 	r := chi.NewRouter()
 	r.Use(web.SecureHeaders, web.SameOrigin, h.Auth.Identify)
@@ -87,10 +95,6 @@ func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 		routes(r, h)
 	}
 	h.Server = httptest.NewServer(r)
-	tb.Cleanup(func() {
-		h.Server.Close()
-		s.Close()
-	})
 	return h
 }
 
