@@ -1,9 +1,10 @@
 # hallq — make run starts the default hall on :8080; make test runs every test.
-GO       ?= go
-BENCHDIR ?= .bench
-STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GO          ?= go
+BENCHDIR    ?= .bench
+SCREENSHOTS ?= bin/screenshots
+STATICCHECK  = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test bench check fmt vet staticcheck clean
+.PHONY: run build test screenshots bench check fmt vet staticcheck clean
 
 run:
 	$(GO) run ./cmd/hallq
@@ -13,6 +14,13 @@ build:
 
 test:
 	$(GO) test -race -count=1 ./...
+
+# The browser tests, saving a PNG of each page state they reach in
+# $(SCREENSHOTS), for a person to look at.
+screenshots:
+	@mkdir -p $(SCREENSHOTS)
+	HALLQ_SCREENSHOTS=$(abspath $(SCREENSHOTS)) HALLQ_BROWSER_TESTS=required $(GO) test -count=1 -run Browser ./cmd/hallq
+	@echo "screenshots in $(SCREENSHOTS)"
 
 # Durable ticket issue, measured on the disk the database would live on
 # (this directory), not on a tmpfs.
