@@ -13,14 +13,18 @@ const followBuffer = 4096
 // followBatch bounds how many events one call of a view's handler gets.
 const followBatch = 256
 
-// Follow hands the hall's committed events to handle in batches, in commit
-// order, until ctx ends. A batch is whatever has arrived: a view does its
-// work once per batch, however busy the hall. When the subscription falls
-// behind and is dropped, Follow subscribes again first and then calls lost,
-// which must make every client start over with a fresh snapshot.
-func Follow(ctx context.Context, feed hallq.FeedService, handle func(batch []hallq.Event), lost func()) {
+// Follow subscribes the hub's view to the hall's committed events, lets
+// sockets join, and hands the events to handle in batches, in commit order,
+// until ctx ends; then it closes the hub. A batch is whatever has arrived: a
+// view does its work once per batch, however busy the hall. Sockets that
+// come before the subscription wait for it, so none misses an event. When
+// the subscription falls behind and is dropped, Follow subscribes again and
+// makes every socket start over with a fresh snapshot.
+func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(batch []hallq.Event)) {
 	sub := feed.Subscribe(followBuffer)
 	defer func() { sub.Close() }()
+	defer h.Close()
+	h.open()
 	for {
 		var batch []hallq.Event
 		select {
@@ -29,7 +33,7 @@ func Follow(ctx context.Context, feed hallq.FeedService, handle func(batch []hal
 		case e, ok := <-sub.Events():
 			if !ok {
 				sub = feed.Subscribe(followBuffer)
-				lost()
+				h.Reset()
 				continue
 			}
 			batch = append(batch, e)

@@ -19,7 +19,27 @@ type Hub struct {
 	mu      sync.Mutex
 	topics  map[string]map[*Socket]*uint64 // each socket's last sequence number
 	sockets map[*Socket]string             // each socket's topic
+	ready   chan struct{}                  // closed once the hub follows the feed, or is closed
 	closed  bool
+}
+
+// readyLocked returns the channel closed once sockets may join.
+func (h *Hub) readyLocked() chan struct{} {
+	if h.ready == nil {
+		h.ready = make(chan struct{})
+	}
+	return h.ready
+}
+
+// open lets sockets join: the hub's view now receives every event.
+func (h *Hub) open() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	select {
+	case <-h.readyLocked():
+	default:
+		close(h.ready)
+	}
 }
 
 // ErrHubClosed is returned by Join once the hub is closing.
@@ -28,8 +48,13 @@ var ErrHubClosed = errors.New("the hub is shutting down")
 // Join adds s to topic and sends it its first message, the snapshot, as one
 // step: snapshot returns the message and the sequence number it shows, and
 // nothing is published in between, so the socket misses nothing and gets
-// nothing twice. snapshot must not call Publish.
+// nothing twice. It waits until the hub follows the feed (see Follow).
+// snapshot must not call Publish.
 func (h *Hub) Join(topic string, s *Socket, snapshot func() (seq uint64, msg any)) error {
+	h.mu.Lock()
+	ready := h.readyLocked()
+	h.mu.Unlock()
+	<-ready
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -143,6 +168,11 @@ func (h *Hub) Reset() {
 func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
+	select {
+	case <-h.readyLocked():
+	default:
+		close(h.ready)
+	}
 	var all []*Socket
 	for s := range h.sockets {
 		s.Close(websocket.CloseGoingAway, "the hub is shutting down")

@@ -1,15 +1,18 @@
 package web_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 	"go.uber.org/goleak"
 
+	"hallq"
 	"hallq/web"
 )
 
@@ -21,14 +24,33 @@ type testMessage struct {
 	Pad  string `json:"pad,omitempty"`
 }
 
-// socketServer serves a hub whose snapshot is at snapSeq.
+// quietFeed is a feed on which nothing happens.
+type quietFeed struct{}
+
+func (quietFeed) Subscribe(int) hallq.Subscription                          { return quietSub{make(chan hallq.Event)} }
+func (quietFeed) ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time)) {}
+
+type quietSub struct{ c chan hallq.Event }
+
+func (s quietSub) Events() <-chan hallq.Event { return s.c }
+func (s quietSub) Close()                     {}
+
+// socketServer serves a hub, following a quiet feed, whose snapshot is at
+// snapSeq; the test publishes by hand.
 func socketServer(t *testing.T, hub *web.Hub, snapSeq uint64) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hub.Serve(w, r, "topic", func() (uint64, any) { return snapSeq, testMessage{Type: "snapshot", Seq: snapSeq} })
 	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		hub.Follow(ctx, quietFeed{}, func([]hallq.Event) {})
+	}()
 	t.Cleanup(func() {
-		hub.Close()
+		cancel()
+		<-followed
 		srv.Close()
 	})
 	return srv

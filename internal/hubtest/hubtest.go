@@ -223,8 +223,9 @@ func (r *Response) Decode(tb testing.TB, v any) {
 }
 
 // Run runs a view's loop, such as a Handler's Run, for the rest of the test;
-// it is stopped, and waited for, before the server and the store close.
-func (h *Hub) Run(tb testing.TB, run func(ctx context.Context)) {
+// it is stopped, and waited for, before the server and the store close. The
+// returned stop ends it earlier.
+func (h *Hub) Run(tb testing.TB, run func(ctx context.Context)) (stop func()) {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -232,10 +233,12 @@ func (h *Hub) Run(tb testing.TB, run func(ctx context.Context)) {
 		defer close(done)
 		run(ctx)
 	}()
-	tb.Cleanup(func() {
+	stop = func() {
 		cancel()
 		<-done
-	})
+	}
+	tb.Cleanup(stop)
+	return stop
 }
 
 // Socket is a websocket client of the hub.
