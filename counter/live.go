@@ -160,8 +160,7 @@ func queueFor(c *hallq.Counter, services []*hallq.Service, queue []hallq.Service
 // Run keeps every counter terminal and rating pad up to date until ctx
 // ends, then closes their sockets.
 func (h *Handler) Run(ctx context.Context) {
-	web.Follow(ctx, h.Feed, h.publish, h.hub.Reset)
-	h.hub.Close()
+	h.hub.Follow(ctx, h.Feed, h.publish)
 }
 
 // publish turns a batch of events into the messages of every topic that has
@@ -172,9 +171,8 @@ func (h *Handler) publish(batch []hallq.Event) {
 	if len(topics) == 0 {
 		return
 	}
-	last := batch[len(batch)-1].Seq
 	if slices.ContainsFunc(batch, func(e hallq.Event) bool { return configures(e.Type) }) {
-		h.publishSnapshots(topics, last)
+		h.publishSnapshots(topics)
 		return
 	}
 	var queueSeq uint64
@@ -260,13 +258,17 @@ func padMessages(batch []hallq.Event, id string) []padMessage {
 	return msgs
 }
 
-// publishSnapshots sends every topic its whole view as of seq, after a
-// change of configuration. When a counter with sockets is gone, every
-// socket starts over instead: the pages of the deleted counter get 404.
-func (h *Handler) publishSnapshots(topics []string, seq uint64) {
+// publishSnapshots sends every topic its whole view, after a change of
+// configuration. The snapshots carry the sequence number of the state they
+// show, which may be past the batch: the events in between are in them.
+// When a counter with sockets is gone, every socket starts over instead:
+// the pages of the deleted counter get 404.
+func (h *Handler) publishSnapshots(topics []string) {
 	snaps := make(map[string]any, len(topics))
 	gone := false
-	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, now time.Time) {
+	var seq uint64
+	h.Feed.ReadFloor(func(f *hallq.Floor, floorSeq uint64, now time.Time) {
+		seq = floorSeq
 		for _, topic := range topics {
 			var snap any
 			var err error

@@ -70,8 +70,7 @@ func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
 // Run keeps every display up to date until ctx ends, then closes their
 // sockets.
 func (h *Handler) Run(ctx context.Context) {
-	web.Follow(ctx, h.Feed, h.publish, h.hub.Reset)
-	h.hub.Close()
+	h.hub.Follow(ctx, h.Feed, h.publish)
 }
 
 // publish turns a batch of events into the displays' messages: one per call
@@ -97,16 +96,18 @@ func (h *Handler) publish(batch []hallq.Event) {
 		}
 	}
 	var d *hallq.Display
-	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, now time.Time) { d = f.Display(now) })
+	var floorSeq uint64
+	h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) { d, floorSeq = f.Display(now), seq })
 	if resetSeq != 0 {
-		// The configuration changed: the displays take the whole view, as
-		// of the batch's end. A call made after the change within this
-		// batch arrives in the snapshot's calls.
+		// The configuration changed: the displays take the whole view, at
+		// the sequence number of the state it shows. Calls made after the
+		// change are in the snapshot's calls, not messages of their own: a
+		// display announces the calls a snapshot brings that it had not
+		// seen.
 		for _, m := range msgs {
 			h.hub.Publish("display", m.Seq, m)
 		}
-		last := batch[len(batch)-1].Seq
-		h.hub.Publish("display", last, snapshot{Type: "snapshot", Seq: last, Display: d})
+		h.hub.Publish("display", floorSeq, snapshot{Type: "snapshot", Seq: floorSeq, Display: d})
 		return
 	}
 	if queueSeq != 0 && (len(msgs) == 0 || msgs[len(msgs)-1].Seq < queueSeq) {
