@@ -1,6 +1,7 @@
 // Package kiosk serves the public endpoints of the kiosk and the phone page:
-// the hall, ticket issue, a ticket's status, cancelling it and its QR code.
-// None of them needs a login; staff may add a tier when they issue a ticket.
+// the hall, ticket issue, a ticket's status, live over a websocket too,
+// cancelling it and its QR code. None of them needs a login; staff may add a
+// tier when they issue a ticket. A phone sees its own ticket only.
 package kiosk
 
 import (
@@ -26,10 +27,16 @@ type Handler struct {
 	// Auth guards the staff-only tier of a ticket; required.
 	Auth *web.Auth
 	// IssueLimit limits the ticket requests of each client per minute, and
-	// CardLimit the requests carrying a card. Loopback clients and
-	// logged-in staff are exempt; nil or a limit of 0 is no limit.
+	// CardLimit the requests carrying a card. Loopback clients, logged-in
+	// staff and paired kiosks are exempt; nil or a limit of 0 is no limit.
 	IssueLimit *web.RateLimiter
 	CardLimit  *web.RateLimiter
+	// Feed is the live state the phones' sockets follow; Run keeps them up
+	// to date.
+	Feed hallq.FeedService
+
+	hub    web.Hub
+	phones phones
 }
 
 // Routes registers the handler's routes, with their full paths, on r.
@@ -39,6 +46,7 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/api/v1/tickets/{token}", h.handleTicket)
 	r.Delete("/api/v1/tickets/{token}", h.handleTicketCancel)
 	r.Get("/api/v1/tickets/{token}/qr.png", h.handleTicketQR)
+	r.Get("/ws/tickets/{token}", h.handleTicketSocket)
 }
 
 // handleHall replies with the hall: settings, services, tiers.
@@ -106,13 +114,13 @@ func (h *Handler) issue(w http.ResponseWriter, r *http.Request, req hallq.IssueR
 }
 
 // checkLimits takes a token from the client's issue bucket and, for a
-// request with a card, from its card bucket; loopback clients and logged-in
-// staff are exempt. Every request with a card counts, not only those
-// answered card_unknown: the check must come before the answer, or a client
-// over the limit would still learn which numbers are registered from whether
-// it gets a ticket, and a limiter cannot be asked without taking a token.
+// request with a card, from its card bucket. Every request with a card
+// counts, not only those answered card_unknown: the check must come before
+// the answer, or a client over the limit would still learn which numbers are
+// registered from whether it gets a ticket, and a limiter cannot be asked
+// without taking a token.
 func (h *Handler) checkLimits(r *http.Request, req hallq.IssueRequest) error {
-	if web.IsLoopback(r) || web.UserFrom(r.Context()) != nil {
+	if unlimited(r) {
 		return nil
 	}
 	ip := web.ClientIP(r)
@@ -123,6 +131,13 @@ func (h *Handler) checkLimits(r *http.Request, req hallq.IssueRequest) error {
 		return allow(h.CardLimit, ip)
 	}
 	return nil
+}
+
+// unlimited reports whether r comes from a client the limits do not apply
+// to: the hub's own machine, logged-in staff, a paired kiosk.
+func unlimited(r *http.Request) bool {
+	d := web.DeviceFrom(r.Context())
+	return web.IsLoopback(r) || web.UserFrom(r.Context()) != nil || d != nil && d.Kind == hallq.DeviceKiosk
 }
 
 // allow takes a token from key's bucket in l, or returns a rate_limited

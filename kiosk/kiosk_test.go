@@ -33,6 +33,8 @@ type ticket struct {
 	EtaS      int    `json:"eta_s"`
 	EtaLowS   int    `json:"eta_low_s"`
 	EtaHighS  int    `json:"eta_high_s"`
+	Counter   string `json:"counter"`
+	Recalls   int    `json:"recalls"`
 	Token     string `json:"token"`
 	StatusURL string `json:"status_url"`
 }
@@ -40,19 +42,41 @@ type ticket struct {
 // limits are the rate limits of a test hub, in requests per minute; 0 is off.
 type limits struct{ issue, card int }
 
-// newHub starts a hub serving the kiosk routes with the given limits.
+// newHub starts a hub serving the kiosk routes with the given limits, and
+// the phones' live view.
 func newHub(t *testing.T, l limits) *hubtest.Hub {
 	t.Helper()
-	return hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		k := &kiosk.Handler{
+	h, k := newHandler(t, l)
+	k.run(t, h)
+	return h
+}
+
+// live is a kiosk handler whose live view a test starts.
+type live struct{ *kiosk.Handler }
+
+// newHandler starts a hub serving the kiosk routes with the given limits,
+// and returns the handler, whose live view is not running.
+func newHandler(t *testing.T, l limits) (*hubtest.Hub, *live) {
+	t.Helper()
+	k := &live{}
+	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
+		k.Handler = &kiosk.Handler{
 			Tickets:    h.Store,
 			Hall:       h.Store,
 			Auth:       h.Auth,
 			IssueLimit: web.NewRateLimiter(l.issue, h.Clock.Now),
 			CardLimit:  web.NewRateLimiter(l.card, h.Clock.Now),
+			Feed:       h.Store,
 		}
 		k.Routes(r)
 	})
+	return h, k
+}
+
+// run runs the live view for the rest of t, or until stop.
+func (k *live) run(t *testing.T, h *hubtest.Hub) (stop func()) {
+	t.Helper()
+	return h.Run(t, k.Run)
 }
 
 // issue issues a ticket through the API and returns it.
@@ -357,6 +381,25 @@ func TestRateLimit(t *testing.T) {
 		h.Clock.Add(30 * time.Second)
 		wantStatus(t, serve(h, body), http.StatusCreated)
 		wantStatus(t, serve(h, body), http.StatusTooManyRequests)
+
+		// A paired kiosk serves the whole hall: no limit; a pad is no kiosk.
+		for kind, want := range map[string]int{hallq.DeviceKiosk: http.StatusCreated, hallq.DevicePad: http.StatusTooManyRequests} {
+			n := hallq.NewDevice{Kind: kind}
+			if kind == hallq.DevicePad {
+				n.Counter = "1"
+			}
+			d, err := h.Store.CreateDevice(context.Background(), admin, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, token, err := h.Store.PairDevice(context.Background(), d.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				wantStatus(t, serve(h, body, hubtest.Header("Authorization", "Device "+token)), want)
+			}
+		}
 	})
 
 	t.Run("CardUnknown", func(t *testing.T) {

@@ -1,0 +1,274 @@
+package kiosk_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
+
+	"hallq"
+	"hallq/internal/hubtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// phone is a phone page's socket, with everything it received.
+type phone struct {
+	s    *hubtest.Socket
+	seq  uint64          // of the last message
+	prev json.RawMessage // the last ticket received
+	raw  bytes.Buffer    // every message, as received
+}
+
+// dial opens the socket of the ticket with this token, reads its snapshot
+// and returns it with the ticket the snapshot shows.
+func dial(t *testing.T, h *hubtest.Hub, token string) (*phone, ticket) {
+	t.Helper()
+	p := &phone{s: h.Dial(t, "/ws/tickets/"+token)}
+	typ, tk := p.read(t)
+	if typ != "snapshot" {
+		t.Fatalf("first message: %s, want a snapshot", p.raw.String())
+	}
+	return p, tk
+}
+
+// read reads one message and returns its type and ticket. Every message
+// must carry a ticket and a seq greater than the last, and every message
+// after the snapshot a ticket that differs from the last.
+func (p *phone) read(t *testing.T) (string, ticket) {
+	t.Helper()
+	p.s.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, b, err := p.s.Conn.ReadMessage()
+	if err != nil {
+		t.Fatalf("reading a websocket message: %v", err)
+	}
+	p.raw.Write(b)
+	var m struct {
+		Type   string
+		Seq    uint64
+		Ticket json.RawMessage
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("message %s: %v", b, err)
+	}
+	if m.Seq <= p.seq {
+		t.Fatalf("message %s: seq %d after %d", b, m.Seq, p.seq)
+	}
+	if p.prev != nil && bytes.Equal(m.Ticket, p.prev) {
+		t.Fatalf("message %s repeats the ticket of the last message", b)
+	}
+	p.seq, p.prev = m.Seq, m.Ticket
+	var tk ticket
+	if err := json.Unmarshal(m.Ticket, &tk); err != nil || tk.ID == 0 {
+		t.Fatalf("message %s: no ticket (%v)", b, err)
+	}
+	return m.Type, tk
+}
+
+// next reads the next message, which must be a ticket message.
+func (p *phone) next(t *testing.T) ticket {
+	t.Helper()
+	typ, tk := p.read(t)
+	if typ != "ticket" {
+		t.Fatalf("message of type %q, want ticket", typ)
+	}
+	return tk
+}
+
+// until reads ticket messages until one shows the ticket in state.
+func (p *phone) until(t *testing.T, state string) ticket {
+	t.Helper()
+	for {
+		if tk := p.next(t); tk.State == state {
+			return tk
+		}
+	}
+}
+
+// act carries out a counter action directly in the store.
+func act(t *testing.T, h *hubtest.Hub, a hallq.CounterAction) {
+	t.Helper()
+	a.By = hallq.Actor{Name: "clerk" + a.Counter, Role: hallq.RoleStaff}
+	if _, err := h.Store.ActAtCounter(context.Background(), a, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// want fails the test unless tk is ticket number in state, at counter, with
+// ahead tickets before it.
+func want(t *testing.T, what string, tk ticket, number, state, counter string, ahead int) {
+	t.Helper()
+	if tk.Number != number || tk.State != state || tk.Counter != counter || tk.Ahead != ahead {
+		t.Fatalf("%s: %s %s at %q, %d ahead; want %s %s at %q, %d ahead",
+			what, tk.Number, tk.State, tk.Counter, tk.Ahead, number, state, counter, ahead)
+	}
+}
+
+// A phone follows its ticket from the queue to the counter and out, and
+// hears of nothing else.
+func TestTicketSocket_FollowsItsTicket(t *testing.T) {
+	h := newHub(t, limits{})
+	const card = "6222021234567890"
+	addCard(t, h, hallq.Card{Number: card, Tier: "gold", Holder: "Zhang San"})
+	first := issue(t, h, map[string]string{"service": "A"})
+	mine := issue(t, h, map[string]string{"service": "A"})
+	p, snap := dial(t, h, mine.Token)
+	want(t, "snapshot", snap, mine.Number, "waiting", "", 1)
+	if snap.Token != mine.Token || snap.EtaS == 0 || snap.StatusURL != mine.StatusURL {
+		t.Errorf("snapshot %+v, want the ticket as issued, with its estimate", snap)
+	}
+	q, firstSnap := dial(t, h, first.Token)
+	want(t, "the other phone's snapshot", firstSnap, first.Number, "waiting", "", 0)
+
+	// Another service's ticket changes nothing here; a gold VIP in the same
+	// service goes ahead.
+	elsewhere := issue(t, h, map[string]string{"service": "C"})
+	vip := issue(t, h, map[string]string{"service": "A", "card": card})
+	tk := p.next(t)
+	want(t, "after a VIP", tk, mine.Number, "waiting", "", 2)
+
+	// Counters opening shorten the estimate: one narrows the range, two
+	// halve the wait.
+	act(t, h, hallq.CounterAction{Op: hallq.OpOpen, Counter: "1"})
+	one := p.next(t)
+	if one.Ahead != 2 || one.EtaS != tk.EtaS || one.EtaHighS >= tk.EtaHighS {
+		t.Errorf("one counter open: %+v, after %+v; want the same wait with a narrower range", one, tk)
+	}
+	act(t, h, hallq.CounterAction{Op: hallq.OpOpen, Counter: "2"})
+	if two := p.next(t); two.Ahead != 2 || two.EtaS*2 != one.EtaS {
+		t.Errorf("two counters open: %+v, after %+v; want half the wait", two, one)
+	}
+
+	act(t, h, hallq.CounterAction{Op: hallq.OpNext, Counter: "1"}) // the VIP
+	want(t, "the VIP called", p.next(t), mine.Number, "waiting", "", 1)
+	act(t, h, hallq.CounterAction{Op: hallq.OpNext, Counter: "2"}) // the first
+	want(t, "the first called", p.next(t), mine.Number, "waiting", "", 0)
+	act(t, h, hallq.CounterAction{Op: hallq.OpNext, Counter: "1"})
+	want(t, "called", p.next(t), mine.Number, "called", "1", 0)
+	act(t, h, hallq.CounterAction{Op: hallq.OpRecall, Counter: "1"})
+	if tk := p.next(t); tk.State != "called" || tk.Recalls != 1 {
+		t.Errorf("recalled: %+v, want called with 1 recall", tk)
+	}
+	act(t, h, hallq.CounterAction{Op: hallq.OpDone, Counter: "1"})
+	want(t, "done", p.next(t), mine.Number, "done", "1", 0)
+
+	want(t, "the other phone", q.until(t, "called"), first.Number, "called", "2", 0)
+	for _, other := range []ticket{first, elsewhere, vip} {
+		for _, secret := range []string{other.Number, other.Token, card, "Zhang San"} {
+			if strings.Contains(p.raw.String(), secret) {
+				t.Errorf("the phone of %s received %q: %s", mine.Number, secret, p.raw.String())
+			}
+		}
+	}
+	if strings.Contains(q.raw.String(), mine.Token) || strings.Contains(q.raw.String(), mine.Number) {
+		t.Errorf("the phone of %s received %s's ticket: %s", first.Number, mine.Number, q.raw.String())
+	}
+}
+
+func TestTicketSocket_Cancelled(t *testing.T) {
+	h := newHub(t, limits{})
+	mine := issue(t, h, map[string]string{"service": "B"})
+	p, _ := dial(t, h, mine.Token)
+	h.Do(t, "DELETE", "/api/v1/tickets/"+mine.Token, nil).Want(t, http.StatusOK)
+	want(t, "cancelled", p.next(t), mine.Number, "cancelled", "", 0)
+
+	// A phone that connects later gets the ticket as it ended.
+	_, again := dial(t, h, mine.Token)
+	want(t, "a later snapshot", again, mine.Number, "cancelled", "", 0)
+}
+
+func TestTicketSocket_Transferred(t *testing.T) {
+	h := newHub(t, limits{})
+	issue(t, h, map[string]string{"service": "B"})
+	mine := issue(t, h, map[string]string{"service": "A"})
+	act(t, h, hallq.CounterAction{Op: hallq.OpOpen, Counter: "1"})
+	act(t, h, hallq.CounterAction{Op: hallq.OpCall, Counter: "1", Number: mine.Number})
+	p, snap := dial(t, h, mine.Token)
+	want(t, "snapshot", snap, mine.Number, "called", "1", 0)
+	act(t, h, hallq.CounterAction{Op: hallq.OpTransfer, Counter: "1", ToService: "B"})
+	tk := p.next(t)
+	want(t, "transferred", tk, mine.Number, "waiting", "", 1)
+	if tk.Service != "B" || tk.EtaS == 0 {
+		t.Errorf("transferred: %+v, want waiting for B with an estimate", tk)
+	}
+}
+
+func TestTicketSocket_Refused(t *testing.T) {
+	h := newHub(t, limits{})
+	tk := issue(t, h, map[string]string{"service": "A"})
+	forged := tk.Token[:len(tk.Token)-4] + "AAAA"
+	if forged == tk.Token {
+		forged = tk.Token[:len(tk.Token)-4] + "BBBB"
+	}
+	for _, c := range []struct {
+		name, token, origin string
+		status              int
+		code                string
+	}{
+		{"Malformed", "nope", "", http.StatusNotFound, hallq.ENOTFOUND},
+		{"Forged", forged, "", http.StatusNotFound, hallq.ENOTFOUND},
+		{"OtherOrigin", tk.Token, "http://evil.example", http.StatusForbidden, hallq.EFORBIDDEN},
+		{"NullOrigin", tk.Token, "null", http.StatusForbidden, hallq.EFORBIDDEN},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var opts []hubtest.Request
+			if c.origin != "" {
+				opts = append(opts, hubtest.Header("Origin", c.origin))
+			}
+			s, res, err := h.DialRaw("/ws/tickets/"+c.token, opts...)
+			if err == nil {
+				s.Conn.Close()
+				t.Fatal("the hub upgraded the connection")
+			}
+			if res == nil || res.StatusCode != c.status {
+				t.Fatalf("dialing: %v, %v; want status %d", err, res, c.status)
+			}
+			body, _ := io.ReadAll(res.Body)
+			if !strings.Contains(string(body), `"code":"`+c.code+`"`) {
+				t.Errorf("body %s, want an error with code %s", body, c.code)
+			}
+		})
+	}
+}
+
+// When the live view stops, every phone gets a close frame saying the hub
+// is going away, and a phone that comes after gets one at once.
+func TestTicketSocket_ClosedOnShutdown(t *testing.T) {
+	h, k := newHandler(t, limits{})
+	mine := issue(t, h, map[string]string{"service": "A"})
+	stop := k.run(t, h)
+	p, _ := dial(t, h, mine.Token)
+	issue(t, h, map[string]string{"service": "A", "tier": "priority"}, hubtest.Bearer(h.Staff(t, "clerk01")))
+	if tk := p.next(t); tk.Ahead != 1 {
+		t.Errorf("after a priority ticket: %d ahead, want 1", tk.Ahead)
+	}
+	stop()
+	wantGoingAway(t, p.s)
+
+	s, _, err := h.DialRaw("/ws/tickets/" + mine.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Conn.Close()
+	wantGoingAway(t, s)
+}
+
+// wantGoingAway fails the test unless the next thing s reads is a close
+// frame saying the hub is going away.
+func wantGoingAway(t *testing.T, s *hubtest.Socket) {
+	t.Helper()
+	s.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, b, err := s.Conn.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Errorf("read %s, %v; want a going-away close frame", b, err)
+	}
+}
