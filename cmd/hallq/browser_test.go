@@ -56,14 +56,9 @@ type viewport struct {
 	mobile        bool    // a phone: mobile layout and touch events
 }
 
-// The devices of a hall.
-var (
-	viewportDesktop        = viewport{width: 1280, height: 800, scale: 1}  // a counter PC, the manager
-	viewportKioskPortrait  = viewport{width: 1080, height: 1920, scale: 1} // the kiosk's touch screen
-	viewportKioskLandscape = viewport{width: 1920, height: 1080, scale: 1} // a display TV, a landscape kiosk
-	viewportPhone          = viewport{width: 390, height: 844, scale: 3, mobile: true}
-	viewportSmallPhone     = viewport{width: 360, height: 640, scale: 2, mobile: true}
-)
+// viewportDesktop is a counter PC's or a manager's screen; the pages of the
+// kiosk (1080×1920, 1920×1080), the displays and phones bring their own.
+var viewportDesktop = viewport{width: 1280, height: 800, scale: 1}
 
 // browser is one headless chromium with one tab, for one test.
 type browser struct {

@@ -38,13 +38,15 @@ func newServer(st *store.Store, c config) *server {
 	r.Post("/api/v1/login", auth.HandleLogin)
 	r.Post("/api/v1/logout", auth.HandleLogout)
 	r.Post("/api/v1/devices/pair", auth.HandlePair)
-	(&kiosk.Handler{
+	kiosks := &kiosk.Handler{
 		Tickets:    st,
 		Hall:       st,
+		Feed:       st,
 		Auth:       auth,
 		IssueLimit: web.NewRateLimiter(c.issueRate, time.Now),
 		CardLimit:  web.NewRateLimiter(c.issueRate, time.Now),
-	}).Routes(r)
+	}
+	kiosks.Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st}
 	displays.Routes(r)
 	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Feed: st, Auth: auth}
@@ -54,7 +56,7 @@ func newServer(st *store.Store, c config) *server {
 
 	r.Get("/", assets.Page("index.html"))
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assets.Handler()))
-	return &server{Handler: r, views: []func(context.Context){displays.Run, counters.Run, managers.Run}}
+	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run}}
 }
 
 // run runs the live views until ctx ends; each closes its websockets with a
