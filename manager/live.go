@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"hallq"
-	"hallq/web"
 )
 
 // topic is the hub topic every manager's dashboard joins: they all see the
@@ -84,8 +83,7 @@ func (h *Handler) snapshot() (uint64, any) {
 // Run keeps every dashboard up to date until ctx ends, then closes their
 // sockets.
 func (h *Handler) Run(ctx context.Context) {
-	web.Follow(ctx, h.Feed, h.publish, h.hub.Reset)
-	h.hub.Close()
+	h.hub.Follow(ctx, h.Feed, h.publish)
 }
 
 // publish sends each event of a batch to the dashboards as one message, an
