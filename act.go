@@ -1,6 +1,7 @@
 package hallq
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -197,7 +198,7 @@ func (f *Floor) callTicket(now time.Time, c *Counter, a CounterAction) (*change,
 // findCallable finds the ticket a call by number names: one waiting, or a
 // no-show within the recall tolerance.
 func (f *Floor) findCallable(now time.Time, c *Counter, number string) (*Ticket, error) {
-	number = strings.ToUpper(strings.TrimSpace(number))
+	number = canonicalNumber(number)
 	if number == "" {
 		return nil, Errorf(EINVALID, "Say which ticket to call, for example A023.")
 	}
@@ -364,4 +365,16 @@ func (f *Floor) transfer(ch *change, c *Counter, a CounterAction) error {
 	ch.event(Event{Type: TicketTransferred, Ticket: t, Counter: c, From: from})
 	ch.result(t)
 	return nil
+}
+
+// canonicalNumber writes a ticket number as tickets show it: "a23" and
+// "A0023" are A023. Anything else is returned as typed, in capitals.
+func canonicalNumber(s string) string {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	digits := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	n, err := strconv.Atoi(digits)
+	if err != nil || digits == "" || digits == s || n < 1 {
+		return s
+	}
+	return Numbered(s[:len(s)-len(digits)], n)
 }

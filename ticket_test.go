@@ -456,3 +456,27 @@ func TestFloor_TicketStates(t *testing.T) {
 		wantCode(t, err, hallq.EINVALID)
 	})
 }
+
+// Staff may type a number as they hear it: "a2" and "A0002" are A002.
+func TestFloor_CallByNumberAsTyped(t *testing.T) {
+	for _, typed := range []string{"A002", "a2", " A0002 ", "a002"} {
+		t.Run(typed, func(t *testing.T) {
+			f := newFloor(t)
+			issue(t, f, t0, "A", "")
+			want := issue(t, f, t0, "A", "")
+			openCounters(t, f, t0, "1")
+			ch := act(t, f, t0, hallq.CounterAction{Op: hallq.OpCall, Counter: "1", Number: typed})
+			if ch.Ticket.ID != want.ID {
+				t.Errorf("called %s, want %s", ch.Ticket.Number, want.Number)
+			}
+		})
+	}
+	f := newFloor(t)
+	issue(t, f, t0, "A", "")
+	openCounters(t, f, t0, "1")
+	for _, typed := range []string{"A0", "A", "7", "A-1"} {
+		if got, want := actErr(t, f, t0, hallq.CounterAction{Op: hallq.OpCall, Counter: "1", Number: typed}), hallq.EINVALID; got != want {
+			t.Errorf("%q: %s, want %s", typed, got, want)
+		}
+	}
+}

@@ -64,9 +64,9 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 	return r.ticket, r.replayed, nil
 }
 
-// replayIssue answers a retried issue: the same ticket, with its figures as
-// they are now, so that a kiosk retrying after a network error prints the
-// true number of people ahead.
+// replayIssue answers a retried issue: the same ticket, with its state and
+// figures as they are now while it is open (so that a kiosk retrying after a
+// network error prints the true number of people ahead), else as issued.
 func (s *Store) replayIssue(r *idemRecord) *hallq.Ticket {
 	if r == nil {
 		return nil
