@@ -7,6 +7,16 @@ const (
 	AlertWait    = "wait_over"     // a ticket has waited past its service's target
 	AlertVIPWait = "vip_wait_over" // a VIP ticket has waited past its tier's target
 	AlertPause   = "paused_long"   // a counter has been paused past the hall's pause alert
+	AlertPrinter = "printer"       // a kiosk's printer is out of paper, open or not answering
+)
+
+// What is wrong with a printer.
+const (
+	PrinterPaperOut  = "paper_out"
+	PrinterPaperLow  = "paper_low"
+	PrinterCoverOpen = "cover_open"
+	PrinterOffline   = "offline" // it does not answer
+	PrinterOK        = "ok"      // it works again
 )
 
 // Alert is a warning for managers: something has gone on longer than the
@@ -14,8 +24,11 @@ const (
 // target, once per pause.
 type Alert struct {
 	Kind    string `json:"kind"`
-	WaitedS int    `json:"waited_s"` // how long the ticket has waited, or the counter been paused
-	TargetS int    `json:"target_s"` // the target it passed
+	WaitedS int    `json:"waited_s,omitempty"` // how long the ticket has waited, or the counter been paused
+	TargetS int    `json:"target_s,omitempty"` // the target it passed
+	Device  uint64 `json:"device,omitempty"`   // the kiosk whose printer it is
+	Name    string `json:"name,omitempty"`     // that kiosk's name
+	Problem string `json:"problem,omitempty"`  // what is wrong with the printer, or PrinterOK
 }
 
 // CheckAlerts raises the alerts due at now: waiting tickets past their
@@ -52,6 +65,22 @@ func (f *Floor) checkTicket(ch *change, s *Service, t *Ticket) {
 		t.TierAlerted = true
 		ch.event(Event{Type: AlertRaised, Ticket: t, Alert: &Alert{Kind: AlertVIPWait, WaitedS: seconds(waited), TargetS: tier.TargetWaitS}})
 	}
+}
+
+// RaiseAlert records an alert that comes from outside the Floor: a kiosk's
+// printer in trouble, or working again.
+func (f *Floor) RaiseAlert(now time.Time, a Alert) (*Change, error) {
+	if a.Kind != AlertPrinter {
+		return nil, Errorf(EINVALID, "Only printer alerts are raised from outside.")
+	}
+	switch a.Problem {
+	case PrinterPaperOut, PrinterPaperLow, PrinterCoverOpen, PrinterOffline, PrinterOK:
+	default:
+		return nil, Errorf(EINVALID, "%q is not a printer problem.", a.Problem)
+	}
+	ch := f.begin(now, Actor{})
+	ch.event(Event{Type: AlertRaised, Alert: &a})
+	return ch.done(), nil
 }
 
 // RateWindow is how long after a ticket is finished its customer may rate

@@ -161,3 +161,9 @@ type DeviceService interface {
 	// EUNAUTHORIZED error.
 	FindDeviceByToken(ctx context.Context, token string) (*Device, error)
 }
+
+// AlertService raises alerts that come from outside the Floor, such as a
+// kiosk's printer out of paper; managers see them live.
+type AlertService interface {
+	RaiseAlert(ctx context.Context, a Alert) error
+}

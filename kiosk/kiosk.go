@@ -17,6 +17,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"hallq"
+	"hallq/assets"
 	"hallq/web"
 )
 
@@ -41,6 +42,8 @@ type Handler struct {
 
 // Routes registers the handler's routes, with their full paths, on r.
 func (h *Handler) Routes(r chi.Router) {
+	r.Get("/kiosk", assets.Page("kiosk.html"))
+	r.Get("/t/{token}", assets.Page("ticket.html"))
 	r.Get("/api/v1/hall", h.handleHall)
 	r.Post("/api/v1/tickets", h.handleTicketCreate)
 	r.Get("/api/v1/tickets/{token}", h.handleTicket)

@@ -19,6 +19,7 @@ import (
 var (
 	_ hallq.DeviceService = (*Store)(nil)
 	_ hallq.RatingService = (*Store)(nil)
+	_ hallq.AlertService  = (*Store)(nil)
 )
 
 // pairingAlphabet has no letters that read like digits (no I, O, 0, 1).
@@ -212,4 +213,13 @@ func (s *Store) RateTicket(ctx context.Context, counter string, ticket uint64, s
 		return nil, err
 	}
 	return res.(*hallq.Ticket), nil
+}
+
+// RaiseAlert records an alert from outside the Floor, such as a printer's.
+func (s *Store) RaiseAlert(ctx context.Context, a hallq.Alert) error {
+	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
+		ch, err := s.floor.RaiseAlert(now, a)
+		return ch, nil, err
+	})
+	return err
 }
