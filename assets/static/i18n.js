@@ -1,0 +1,36 @@
+// i18n.js: what every customer-facing page needs to speak the hall's two
+// languages. Strings of the hub's own (service and counter names, notices)
+// come as {en, zh} objects; a page's own strings are kept the same way.
+
+// LANGS are the languages of the hall, in the order the toggle offers them.
+export const LANGS = ["zh", "en"];
+
+// text returns t, an {en, zh} object, in lang, or in the other language
+// when that one is empty.
+export function text(t, lang) {
+  if (!t) return "";
+  const first = lang === "zh" ? t.zh : t.en;
+  return first || t.en || t.zh || "";
+}
+
+// minutes rounds seconds up to whole minutes, at least 1.
+export function minutes(seconds) {
+  return Math.max(1, Math.ceil(seconds / 60));
+}
+
+// waitRange says an estimated wait as a range of minutes: "5–10 min",
+// "约 5–10 分钟"; "less than a minute" when both ends are under one.
+export function waitRange(lowS, highS, lang) {
+  if (highS < 60) return lang === "zh" ? "不到 1 分钟" : "less than a minute";
+  const low = lowS < 60 ? 0 : minutes(lowS);
+  const high = Math.max(low, minutes(highS));
+  const span = low === high ? `${high}` : `${low}–${high}`;
+  return lang === "zh" ? `约 ${span} 分钟` : `${span} min`;
+}
+
+// clock formats a time as HH:MM in the device's zone, which in a hall is
+// the hall's.
+export function clock(iso) {
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
