@@ -18,6 +18,7 @@ const (
 	ETOOLARGE     = "too_large"          // the body is too large
 	ECARDUNKNOWN  = "card_unknown"       // the card is not registered or has expired
 	ERATELIMITED  = "rate_limited"       // too many requests; try later
+	EUNAVAILABLE  = "unavailable"        // a device the hub needs, such as a printer, cannot do it now
 	EINTERNAL     = "internal"           // a failure of the hub itself
 )
 

@@ -1,7 +1,9 @@
 // Package kiosk serves the public endpoints of the kiosk and the phone page:
 // the hall, ticket issue, a ticket's status, live over a websocket too,
 // cancelling it and its QR code. None of them needs a login; staff may add a
-// tier when they issue a ticket. A phone sees its own ticket only.
+// tier when they issue a ticket. A phone sees its own ticket only. Paired
+// kiosks, and staff reprinting, also print tickets on a kiosk's network
+// ESC/POS printer.
 package kiosk
 
 import (
@@ -12,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/skip2/go-qrcode"
@@ -35,9 +38,21 @@ type Handler struct {
 	// Feed is the live state the phones' sockets follow; Run keeps them up
 	// to date.
 	Feed hallq.FeedService
+	// Devices finds the kiosk whose printer staff reprint a ticket on, and
+	// Alerts tells managers when a kiosk's printer runs into trouble or
+	// works again; both are required for printing.
+	Devices hallq.DeviceService
+	Alerts  hallq.AlertService
+	// PrintTimeout bounds each step of talking to a printer: connecting, its
+	// status answers, taking the job; 0 means DefaultPrintTimeout.
+	PrintTimeout time.Duration
+	// PrintLimit limits the print requests of each kiosk and staff member
+	// per minute; nil or a limit of 0 is no limit.
+	PrintLimit *web.RateLimiter
 
-	hub    web.Hub
-	phones phones
+	hub      web.Hub
+	phones   phones
+	printers printers
 }
 
 // Routes registers the handler's routes, with their full paths, on r.
@@ -50,6 +65,8 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Delete("/api/v1/tickets/{token}", h.handleTicketCancel)
 	r.Get("/api/v1/tickets/{token}/qr.png", h.handleTicketQR)
 	r.Get("/ws/tickets/{token}", h.handleTicketSocket)
+	r.Post("/api/v1/tickets/{token}/print", h.handleTicketPrint)
+	r.Get("/api/v1/devices/me", h.handleDeviceMe)
 }
 
 // handleHall replies with the hall: settings, services, tiers.

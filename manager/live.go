@@ -173,6 +173,8 @@ func (n names) alert(e *hallq.Event) *alert {
 func (n names) message(e *hallq.Event) hallq.Text {
 	waited, target := span(e.Alert.WaitedS), span(e.Alert.TargetS)
 	switch t, c := e.Ticket, e.Counter; {
+	case e.Alert.Kind == hallq.AlertPrinter:
+		return printerMessage(e.Alert)
 	case e.Alert.Kind == hallq.AlertWait && t != nil:
 		s := name(n.services, t.Service)
 		return hallq.Text{
@@ -200,6 +202,33 @@ func (n names) message(e *hallq.Event) hallq.Text {
 	return hallq.Text{
 		EN: fmt.Sprintf("An alert (%s): %s, past the %s target.", e.Alert.Kind, waited.EN, target.EN),
 		ZH: fmt.Sprintf("警报（%s）：%s，超过 %s的目标。", e.Alert.Kind, waited.ZH, target.ZH),
+	}
+}
+
+// printerMessage says what happened to a kiosk's printer, and what to do.
+func printerMessage(a *hallq.Alert) hallq.Text {
+	kiosk := a.Name
+	if kiosk == "" {
+		kiosk = fmt.Sprintf("%d", a.Device)
+	}
+	var what hallq.Text
+	switch a.Problem {
+	case hallq.PrinterPaperOut:
+		what = hallq.Text{EN: "is out of paper; load a new roll", ZH: "缺纸，请更换纸卷"}
+	case hallq.PrinterPaperLow:
+		what = hallq.Text{EN: "is running out of paper; have a new roll ready", ZH: "纸将用完，请准备新纸卷"}
+	case hallq.PrinterCoverOpen:
+		what = hallq.Text{EN: "has its cover open; close it", ZH: "纸仓盖未合上，请合上"}
+	case hallq.PrinterOffline:
+		what = hallq.Text{EN: "does not answer; check its power and network cable", ZH: "无响应，请检查电源和网线"}
+	case hallq.PrinterOK:
+		what = hallq.Text{EN: "works again", ZH: "恢复正常"}
+	default:
+		what = hallq.Text{EN: "reports " + a.Problem, ZH: "报告" + a.Problem}
+	}
+	return hallq.Text{
+		EN: fmt.Sprintf("The printer of kiosk %s %s.", kiosk, what.EN),
+		ZH: fmt.Sprintf("%s取号机的打印机%s。", kiosk, what.ZH),
 	}
 }
 

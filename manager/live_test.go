@@ -332,6 +332,34 @@ func TestSocket_Alerts(t *testing.T) {
 		"B001 号已等候 26 分钟，超过对公业务 20 分钟的目标。")
 }
 
+// A kiosk's printer alerts say which kiosk, what is wrong and what to do,
+// in both languages.
+func TestSocket_PrinterAlerts(t *testing.T) {
+	h, admin := newHub(t)
+	d, _ := dial(t, h, admin)
+	for _, tt := range []struct {
+		name, problem, en, zh string
+	}{
+		{"Entrance", hallq.PrinterPaperOut, "The printer of kiosk Entrance is out of paper; load a new roll.", "Entrance取号机的打印机缺纸，请更换纸卷。"},
+		{"入口", hallq.PrinterPaperLow, "The printer of kiosk 入口 is running out of paper; have a new roll ready.", "入口取号机的打印机纸将用完，请准备新纸卷。"},
+		{"入口", hallq.PrinterCoverOpen, "The printer of kiosk 入口 has its cover open; close it.", "入口取号机的打印机纸仓盖未合上，请合上。"},
+		{"", hallq.PrinterOffline, "The printer of kiosk 7 does not answer; check its power and network cable.", "7取号机的打印机无响应，请检查电源和网线。"},
+		{"入口", hallq.PrinterOK, "The printer of kiosk 入口 works again.", "入口取号机的打印机恢复正常。"},
+	} {
+		t.Run(tt.problem, func(t *testing.T) {
+			a := hallq.Alert{Kind: hallq.AlertPrinter, Device: 7, Name: tt.name, Problem: tt.problem}
+			if err := h.Store.RaiseAlert(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			alerts := alertsIn(t, d.until(t, func(m hubtest.Message) bool { return m.Type() == "alert" }))
+			if len(alerts) != 1 || alerts[0].Kind != hallq.AlertPrinter {
+				t.Fatalf("alerts %+v, want one printer alert", alerts)
+			}
+			wantMessage(t, alerts[0].Message, tt.en, tt.zh)
+		})
+	}
+}
+
 func wantMessage(t *testing.T, got hallq.Text, en, zh string) {
 	t.Helper()
 	if got.EN != en || got.ZH != zh {

@@ -28,6 +28,7 @@ var statuses = map[string]int{
 	hallq.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	hallq.ECARDUNKNOWN:  http.StatusUnprocessableEntity,
 	hallq.ERATELIMITED:  http.StatusTooManyRequests,
+	hallq.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	hallq.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -63,6 +63,7 @@ func TestError(t *testing.T) {
 		{hallq.ETOOLARGE, 413},
 		{hallq.ECARDUNKNOWN, 422},
 		{hallq.ERATELIMITED, 429},
+		{hallq.EUNAVAILABLE, 503},
 		{hallq.EINTERNAL, 500},
 	} {
 		t.Run(tt.code, func(t *testing.T) {

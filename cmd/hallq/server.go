@@ -43,8 +43,11 @@ func newServer(st *store.Store, c config) *server {
 		Hall:       st,
 		Feed:       st,
 		Auth:       auth,
+		Devices:    st,
+		Alerts:     st,
 		IssueLimit: web.NewRateLimiter(c.issueRate, time.Now),
 		CardLimit:  web.NewRateLimiter(c.issueRate, time.Now),
+		PrintLimit: web.NewRateLimiter(30, time.Now),
 	}
 	kiosks.Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st}

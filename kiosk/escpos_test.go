@@ -1,0 +1,270 @@
+package kiosk_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"hallq"
+	"hallq/kiosk"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+func TestPrinterText(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want string // want in hex
+	}{
+		{"ASCII", "A023 Personal", hex.EncodeToString([]byte("A023 Personal"))},
+		{"Chinese", "个人业务", "b8f6c8cbd2b5cef1"},
+		{"Mixed", "A023 个人业务", hex.EncodeToString([]byte("A023 ")) + "b8f6c8cbd2b5cef1"},
+		{"Latin", "é", "a8a6"},
+		{"NoCommands", "\x1b@\x1dV\x10\x04\x01", "2040205620" + "2020"},
+		{"C1Controls", "a\u0085b", "612062"},
+		{"FourBytes", "a😀b", "613f62"},
+		{"InvalidUTF8", "a\xffb", "613f62"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hex.EncodeToString(kiosk.PrinterText(tt.in)); got != tt.want {
+				t.Errorf("PrinterText(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRaster(t *testing.T) {
+	header := func(xBytes, y int) []byte {
+		return []byte{0x1d, 'v', '0', 0, byte(xBytes), byte(xBytes >> 8), byte(y), byte(y >> 8)}
+	}
+	for _, tt := range []struct {
+		name   string
+		bitmap [][]bool
+		scale  int
+		want   []byte
+	}{
+		{"Diagonal", [][]bool{{true, false}, {false, true}}, 1,
+			append(header(1, 2), 0x80, 0x40)},
+		{"Scaled", [][]bool{{true, false}, {false, true}}, 2,
+			append(header(1, 4), 0xc0, 0xc0, 0x30, 0x30)},
+		{"PaddedToBytes", [][]bool{{true, false, false, false, false, false, false, false, true}}, 1,
+			append(header(2, 1), 0x80, 0x80)},
+		{"WideRows", [][]bool{{false, true, true}}, 4,
+			append(header(2, 4), 0x0f, 0xf0, 0x0f, 0xf0, 0x0f, 0xf0, 0x0f, 0xf0)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := kiosk.Raster(tt.bitmap, tt.scale); !bytes.Equal(got, tt.want) {
+				t.Errorf("Raster = % x, want % x", got, tt.want)
+			}
+		})
+	}
+}
+
+// A ticket's QR code is a raster image of its status URL, about 240 dots
+// wide on a 576-dot line, and never holds a real-time command (no lone
+// dot, 0x10, in its data).
+func TestRasterQR(t *testing.T) {
+	for _, url := range []string{
+		"http://hall.test/t/AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA",
+		"https://branch-0421.example-bank.com.cn:8443/t/AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA",
+		"http://192.168.1.2:8080/t/x",
+	} {
+		t.Run(url, func(t *testing.T) {
+			got, err := kiosk.RasterQR(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := qrcode.New(url, qrcode.Medium)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bitmap := q.Bitmap()
+			scale := 240 / len(bitmap)
+			if want := kiosk.Raster(bitmap, scale); !bytes.Equal(got, want) {
+				t.Fatalf("the QR raster is not the code's bitmap at %d dots a module", scale)
+			}
+			if dots := len(bitmap) * scale; dots < 200 || dots > 260 {
+				t.Errorf("the QR code is %d dots wide, want 200 to 260", dots)
+			}
+			if bytes.IndexByte(got[8:], 0x10) >= 0 {
+				t.Errorf("the image data holds a DLE byte")
+			}
+		})
+	}
+}
+
+func TestAheadText(t *testing.T) {
+	for _, tt := range []struct {
+		n      int
+		en, zh string
+	}{
+		{0, "You are next", "下一位就是您"},
+		{1, "1 person ahead", "前面还有 1 人"},
+		{12, "12 people ahead", "前面还有 12 人"},
+	} {
+		if got := kiosk.AheadText(tt.n); got.EN != tt.en || got.ZH != tt.zh {
+			t.Errorf("AheadText(%d) = %q, want %q / %q", tt.n, got, tt.en, tt.zh)
+		}
+	}
+}
+
+func TestWaitText(t *testing.T) {
+	for _, tt := range []struct {
+		low, high int
+		ok        bool
+		en, zh    string
+	}{
+		{0, 0, false, "", ""},
+		{0, 150, true, "Estimated wait: 0-3 min", "预计等候 0-3 分钟"},
+		{300, 900, true, "Estimated wait: 5-15 min", "预计等候 5-15 分钟"},
+		{330, 899, true, "Estimated wait: 5-15 min", "预计等候 5-15 分钟"},
+		{600, 600, true, "Estimated wait: about 10 min", "预计等候约 10 分钟"},
+		{0, 30, true, "Estimated wait: 0-1 min", "预计等候 0-1 分钟"},
+	} {
+		got, ok := kiosk.WaitText(tt.low, tt.high)
+		if ok != tt.ok || got.EN != tt.en || got.ZH != tt.zh {
+			t.Errorf("WaitText(%d, %d) = %q, %v; want %q / %q, %v", tt.low, tt.high, got, ok, tt.en, tt.zh, tt.ok)
+		}
+	}
+}
+
+// testSlip is a slip as the default hall prints it.
+var testSlip = kiosk.Slip{
+	Hall:     hallq.Text{EN: "Service Hall", ZH: "服务大厅"},
+	Number:   "A023",
+	Service:  hallq.Text{EN: "Personal", ZH: "个人业务"},
+	IssuedAt: time.Date(2026, 11, 25, 17, 4, 0, 0, time.FixedZone("CST", 8*3600)),
+	Waiting:  true,
+	Ahead:    3,
+	EtaLowS:  300,
+	EtaHighS: 900,
+	URL:      "http://hall.test/t/AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA",
+}
+
+// line returns s in GB18030 as one line, as the printer gets it.
+func line(s string) []byte { return append(kiosk.PrinterText(s), '\n') }
+
+func TestSlip(t *testing.T) {
+	job, err := kiosk.SlipESCPOS(testSlip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr, err := kiosk.RasterQR(testSlip.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each piece in the order it prints.
+	pieces := [][]byte{
+		{0x1b, '@'},    // init
+		{0x1c, '&'},    // Chinese mode
+		{0x1b, 'a', 1}, // centred
+		line("服务大厅"),   // the hall
+		line("Service Hall"),
+		{0x1d, '!', 0x33}, // the number, four times the size
+		line("A023"),
+		{0x1d, '!', 0x00},
+		line("个人业务"),
+		line("Personal"),
+		line("2026-11-25 17:04"),
+		line("前面还有 3 人"),
+		line("3 people ahead"),
+		line("预计等候 5-15 分钟"),
+		line("Estimated wait: 5-15 min"),
+		line("扫码查看排队进度"),
+		line("Scan to follow your turn"),
+		qr,
+		{0x1b, 'd', 3, 0x1d, 'V', 66, 0}, // feed and partial cut
+	}
+	rest := job
+	for i, p := range pieces {
+		at := bytes.Index(rest, p)
+		if at < 0 {
+			t.Fatalf("piece %d (% x) is missing, or out of order", i, p)
+		}
+		rest = rest[at+len(p):]
+	}
+	if len(rest) != 0 {
+		t.Errorf("% x after the cut", rest)
+	}
+	if !bytes.HasPrefix(job, []byte{0x1b, '@'}) {
+		t.Errorf("the job does not start with ESC @")
+	}
+	if bytes.Contains(job, []byte{0x10}) {
+		t.Errorf("the job holds a DLE byte, which a printer could take for a real-time command")
+	}
+
+	golden := filepath.Join("testdata", "slip.escpos")
+	if *update {
+		if err := os.WriteFile(golden, job, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(job, want) {
+		t.Errorf("the job differs from %s; run go test -update if the change is meant", golden)
+	}
+}
+
+// A ticket that is no longer waiting prints without a place in the queue.
+func TestSlip_NotWaiting(t *testing.T) {
+	s := testSlip
+	s.Waiting = false
+	job, err := kiosk.SlipESCPOS(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"people ahead", "Estimated wait"} {
+		if bytes.Contains(job, []byte(p)) {
+			t.Errorf("the slip of a called ticket says %q", p)
+		}
+	}
+}
+
+// A slip with one name for both languages prints it once.
+func TestSlip_OneLanguage(t *testing.T) {
+	s := testSlip
+	s.Hall = hallq.Text{EN: "Branch 12"}
+	job, err := kiosk.SlipESCPOS(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(job, line("Branch 12")); n != 1 {
+		t.Errorf("the hall's name is printed %d times, want once", n)
+	}
+}
+
+func TestStatusProblem(t *testing.T) {
+	const ok = 0x12 // the fixed bits of every status byte
+	for _, tt := range []struct {
+		name                    string
+		printer, offline, paper byte
+		want                    string
+	}{
+		{"Ready", ok, ok, ok, hallq.PrinterOK},
+		{"PaperOut", ok | 0x08, ok | 0x20, ok | 0x60, hallq.PrinterPaperOut},
+		{"PaperOutOneSensorBit", ok, ok, ok | 0x20, hallq.PrinterPaperOut},
+		{"PaperLow", ok, ok, ok | 0x0c, hallq.PrinterPaperLow},
+		{"PaperLowOneSensorBit", ok, ok, ok | 0x04, hallq.PrinterPaperLow},
+		{"PaperOutAndLow", ok, ok, ok | 0x6c, hallq.PrinterPaperOut},
+		{"CoverOpen", ok | 0x08, ok | 0x04, ok, hallq.PrinterCoverOpen},
+		{"CoverOpenPaperSensorEmpty", ok | 0x08, ok | 0x04, ok | 0x60, hallq.PrinterCoverOpen},
+		{"OfflineForAnotherCause", ok | 0x08, ok | 0x40, ok, hallq.PrinterOffline},
+		{"DrawerOpenIsFine", ok | 0x04, ok, ok, hallq.PrinterOK},
+		{"NotAStatusByte", 0x00, ok, ok, hallq.PrinterOffline},
+		{"HighBitSet", ok, ok, 0x92, hallq.PrinterOffline},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := kiosk.StatusProblem(tt.printer, tt.offline, tt.paper); got != tt.want {
+				t.Errorf("StatusProblem(%#x, %#x, %#x) = %q, want %q", tt.printer, tt.offline, tt.paper, got, tt.want)
+			}
+		})
+	}
+}
