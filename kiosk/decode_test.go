@@ -2,7 +2,6 @@ package kiosk_test
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"hallq"
@@ -44,7 +43,7 @@ var decodeSeeds = []struct {
 
 func TestDecodeTicketRequest(t *testing.T) {
 	for _, tt := range decodeSeeds {
-		got, err := kiosk.DecodeTicketRequest(strings.NewReader(tt.body))
+		got, err := kiosk.DecodeTicketRequest([]byte(tt.body))
 		switch {
 		case tt.want.Service == "" && hallq.ErrorCode(err) != hallq.EINVALID:
 			t.Errorf("%q: error %v, want an invalid error", tt.body, err)
@@ -61,7 +60,7 @@ func FuzzDecodeTicketRequest(f *testing.F) {
 		f.Add(tt.body)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		req, err := kiosk.DecodeTicketRequest(strings.NewReader(body))
+		req, err := kiosk.DecodeTicketRequest([]byte(body))
 		if err != nil {
 			var e *hallq.Error
 			if !errors.As(err, &e) || e.Code != hallq.EINVALID && e.Code != hallq.ETOOLARGE || e.Message == "" {

@@ -8,12 +8,8 @@ package kiosk
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -103,7 +99,7 @@ func readTicketRequest(w http.ResponseWriter, r *http.Request) (hallq.IssueReque
 	if err != nil {
 		return hallq.IssueRequest{}, err
 	}
-	req, err := DecodeTicketRequest(bytes.NewReader(body))
+	req, err := DecodeTicketRequest(body)
 	if err != nil {
 		return hallq.IssueRequest{}, err
 	}
@@ -178,15 +174,13 @@ func allow(l *web.RateLimiter, key string) error {
 // of hallq.Languages. The card is kept as typed (the store reduces track data
 // to the number); an empty card is no card. Its errors are *hallq.Error
 // values with code invalid.
-func DecodeTicketRequest(rd io.Reader) (hallq.IssueRequest, error) {
+func DecodeTicketRequest(body []byte) (hallq.IssueRequest, error) {
 	var req hallq.IssueRequest
-	dec := json.NewDecoder(rd)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return hallq.IssueRequest{}, decodeError(err)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return req, hallq.Errorf(hallq.EINVALID, "The request needs a JSON body such as {\"service\": \"A\"}.")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "The request body has data after its JSON object; send one object only.")
+	if err := web.DecodeJSON(body, &req); err != nil {
+		return hallq.IssueRequest{}, err
 	}
 	if req.Service == "" {
 		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Choose a service: the body needs a \"service\".")
@@ -195,31 +189,6 @@ func DecodeTicketRequest(rd io.Reader) (hallq.IssueRequest, error) {
 		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Language %q is not offered; use en or zh.", req.Lang)
 	}
 	return req, nil
-}
-
-// decodeError turns an error of encoding/json into an invalid error that
-// says what to fix.
-func decodeError(err error) error {
-	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.Is(err, io.EOF):
-		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body such as {\"service\": \"A\"}.")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return hallq.Errorf(hallq.EINVALID, "The request body is not valid JSON: it ends too early.")
-	case errors.As(err, &syntax):
-		return hallq.Errorf(hallq.EINVALID, "The request body is not valid JSON (at byte %d).", syntax.Offset)
-	case errors.As(err, &typ) && typ.Field == "":
-		return hallq.Errorf(hallq.EINVALID, "The request body must be a JSON object such as {\"service\": \"A\"}.")
-	case errors.As(err, &typ):
-		return hallq.Errorf(hallq.EINVALID, "The field %q must be a string.", typ.Field)
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return hallq.Errorf(hallq.EINVALID, "The field %s is not known here; send service, card, lang or tier.", name)
-	}
-	return hallq.Errorf(hallq.EINVALID, "The request body is not a ticket request (%v); send {\"service\": \"A\"} with card, lang or tier if needed.", err)
 }
 
 // handleTicket replies with the ticket a token names.

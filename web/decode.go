@@ -37,7 +37,7 @@ func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	return decodeJSON(body, v)
+	return DecodeJSON(body, v)
 }
 
 // DecodeLimit is Decode with a body limit of limit bytes.
@@ -49,7 +49,7 @@ func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) err
 	if len(bytes.TrimSpace(body)) == 0 {
 		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
 	}
-	return decodeJSON(body, v)
+	return DecodeJSON(body, v)
 }
 
 // ReadBody reads the whole request body, at most limit bytes; a larger body
@@ -78,9 +78,10 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// decodeJSON decodes one JSON value from body into v and refuses unknown
-// fields and anything after the value.
-func decodeJSON(body []byte, v any) error {
+// DecodeJSON decodes one JSON value from body into v and refuses unknown
+// fields and anything after the value, with an invalid error that tells the
+// client what to fix.
+func DecodeJSON(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
