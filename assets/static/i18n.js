@@ -19,11 +19,13 @@ export function minutes(seconds) {
 }
 
 // waitRange says an estimated wait as a range of minutes: "5–10 min",
-// "约 5–10 分钟"; "less than a minute" when both ends are under one.
+// "约 5–10 分钟"; "up to 6 min" when it could be any moment; "less than a
+// minute" when both ends are under one.
 export function waitRange(lowS, highS, lang) {
   if (highS < 60) return lang === "zh" ? "不到 1 分钟" : "less than a minute";
-  const low = lowS < 60 ? 0 : minutes(lowS);
-  const high = Math.max(low, minutes(highS));
+  const high = minutes(highS);
+  if (lowS < 60) return lang === "zh" ? `${high} 分钟以内` : `up to ${high} min`;
+  const low = Math.min(minutes(lowS), high);
   const span = low === high ? `${high}` : `${low}–${high}`;
   return lang === "zh" ? `约 ${span} 分钟` : `${span} min`;
 }
