@@ -47,7 +47,7 @@ func newServer(st *store.Store, c config) *server {
 		Alerts:     st,
 		IssueLimit: web.NewRateLimiter(c.issueRate, time.Now),
 		CardLimit:  web.NewRateLimiter(c.issueRate, time.Now),
-		PrintLimit: web.NewRateLimiter(30, time.Now),
+		PrintLimit: web.NewRateLimiter(60, time.Now),
 	}
 	kiosks.Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st}
