@@ -30,25 +30,6 @@ func newHub(t *testing.T) *hubtest.Hub {
 	})
 }
 
-// issue issues a ticket directly in the store.
-func issue(t *testing.T, h *hubtest.Hub, req hallq.IssueRequest) *hallq.Ticket {
-	t.Helper()
-	tk, _, err := h.Store.IssueTicket(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tk
-}
-
-// act carries out a counter action directly in the store.
-func act(t *testing.T, h *hubtest.Hub, op hallq.CounterOp, counter, staff string) {
-	t.Helper()
-	a := hallq.CounterAction{Op: op, Counter: counter, By: hallq.Actor{Name: staff, Role: hallq.RoleStaff}}
-	if _, err := h.Store.ActAtCounter(context.Background(), a, ""); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // displayReply is the display object as a client reads it.
 type displayReply struct {
 	Calls []struct {
@@ -73,14 +54,14 @@ func TestDisplay(t *testing.T) {
 	if _, err := h.Store.CreateCard(context.Background(), admin, card); err != nil {
 		t.Fatal(err)
 	}
-	vip := issue(t, h, hallq.IssueRequest{Service: "A", Card: card.Number})
-	regular := issue(t, h, hallq.IssueRequest{Service: "A"})
-	issue(t, h, hallq.IssueRequest{Service: "B"})
-	act(t, h, hallq.OpOpen, "1", "clerk.huang")
-	act(t, h, hallq.OpNext, "1", "clerk.huang")
+	vip := h.Issue(t, hallq.IssueRequest{Service: "A", Card: card.Number})
+	regular := h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "B"})
+	h.Act(t, hallq.OpOpen, "1", "clerk.huang")
+	h.Act(t, hallq.OpNext, "1", "clerk.huang")
 	h.Clock.Add(time.Minute)
-	act(t, h, hallq.OpOpen, "2", "clerk.huang2")
-	act(t, h, hallq.OpNext, "2", "clerk.huang2")
+	h.Act(t, hallq.OpOpen, "2", "clerk.huang2")
+	h.Act(t, hallq.OpNext, "2", "clerk.huang2")
 
 	res := h.Do(t, "GET", "/api/v1/display", nil).Want(t, http.StatusOK)
 	for _, secret := range []string{vip.Token, regular.Token, "Zhou Mingyu", "QXZW", "clerk.huang", "platinum"} {

@@ -34,7 +34,7 @@ func next(t *testing.T, s *hubtest.Socket, last *uint64, typ string) hubtest.Mes
 
 func TestSocket_SnapshotThenChanges(t *testing.T) {
 	h := newHub(t)
-	issue(t, h, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
 	s := h.Dial(t, "/ws/display")
 	snap := s.Next(t)
 	if snap.Type() != "snapshot" || snap.Seq() == 0 {
@@ -45,15 +45,15 @@ func TestSocket_SnapshotThenChanges(t *testing.T) {
 	}
 	last := snap.Seq()
 
-	issue(t, h, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
 	if got := waitingOf(t, next(t, s, &last, "queue"), "A"); got != 2 {
 		t.Errorf("after an issue: %d waiting for A, want 2", got)
 	}
-	act(t, h, hallq.OpOpen, "2", "clerk02")
+	h.Act(t, hallq.OpOpen, "2", "clerk02")
 	if c := next(t, s, &last, "counter")["counter"].(map[string]any); c["id"] != "2" || c["state"] != "open" {
 		t.Errorf("counter message: %v", c)
 	}
-	act(t, h, hallq.OpNext, "2", "clerk02")
+	h.Act(t, hallq.OpNext, "2", "clerk02")
 	m := next(t, s, &last, "call")
 	call := m["call"].(map[string]any)
 	if call["number"] != "A001" || call["counter"] != "2" || m["counter"].(map[string]any)["number"] != "A001" {
@@ -98,9 +98,9 @@ func TestSocket_EveryCallReachesEveryDisplayWithNothingPersonal(t *testing.T) {
 		displays[i] = h.Dial(t, "/ws/display")
 		last[i] = displays[i].Next(t).Seq()
 	}
-	vip := issue(t, h, hallq.IssueRequest{Service: "B", Card: number})
-	act(t, h, hallq.OpOpen, "4", "clerk04")
-	act(t, h, hallq.OpNext, "4", "clerk04")
+	vip := h.Issue(t, hallq.IssueRequest{Service: "B", Card: number})
+	h.Act(t, hallq.OpOpen, "4", "clerk04")
+	h.Act(t, hallq.OpNext, "4", "clerk04")
 	for i, s := range displays {
 		var raw bytes.Buffer
 		var m hubtest.Message

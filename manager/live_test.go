@@ -21,25 +21,6 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // setup is the actor of test setup done directly on the store.
 var setup = hallq.Actor{Name: "admin", Role: hallq.RoleManager}
 
-// issue issues a ticket directly in the store.
-func issue(t *testing.T, h *hubtest.Hub, req hallq.IssueRequest) *hallq.Ticket {
-	t.Helper()
-	tk, _, err := h.Store.IssueTicket(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tk
-}
-
-// act carries out a counter action directly in the store.
-func act(t *testing.T, h *hubtest.Hub, op hallq.CounterOp, counter, staff string) {
-	t.Helper()
-	a := hallq.CounterAction{Op: op, Counter: counter, By: hallq.Actor{Name: staff, Role: hallq.RoleStaff}}
-	if _, err := h.Store.ActAtCounter(context.Background(), a, ""); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // maintain moves the clock on by d and runs the store's upkeep, which
 // raises the alerts then due.
 func maintain(t *testing.T, h *hubtest.Hub, d time.Duration) {
@@ -111,10 +92,10 @@ func issuedNumber(number string) func(m hubtest.Message) bool {
 
 func TestSocket_Snapshot(t *testing.T) {
 	h, admin := newHub(t)
-	issue(t, h, hallq.IssueRequest{Service: "A"})
-	issue(t, h, hallq.IssueRequest{Service: "B"})
-	act(t, h, hallq.OpOpen, "1", "clerk01")
-	act(t, h, hallq.OpNext, "1", "clerk01")
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "B"})
+	h.Act(t, hallq.OpOpen, "1", "clerk01")
+	h.Act(t, hallq.OpNext, "1", "clerk01")
 
 	_, snap := dial(t, h, admin)
 	if snap.Seq() == 0 {
@@ -174,13 +155,13 @@ func TestSocket_EveryEvent(t *testing.T) {
 	for i := range dashboards {
 		dashboards[i], _ = dial(t, h, admin)
 	}
-	issue(t, h, hallq.IssueRequest{Service: "A"})
-	issue(t, h, hallq.IssueRequest{Service: "A"})
-	act(t, h, hallq.OpOpen, "2", "clerk02")
-	act(t, h, hallq.OpNext, "2", "clerk02")
-	act(t, h, hallq.OpStart, "2", "clerk02")
-	act(t, h, hallq.OpDone, "2", "clerk02")
-	act(t, h, hallq.OpPause, "2", "clerk02")
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Act(t, hallq.OpOpen, "2", "clerk02")
+	h.Act(t, hallq.OpNext, "2", "clerk02")
+	h.Act(t, hallq.OpStart, "2", "clerk02")
+	h.Act(t, hallq.OpDone, "2", "clerk02")
+	h.Act(t, hallq.OpPause, "2", "clerk02")
 	closed := false
 	if _, err := h.Store.UpdateService(context.Background(), setup, "C", hallq.ServiceUpdate{Open: &closed}); err != nil {
 		t.Fatal(err)
@@ -279,14 +260,14 @@ func TestSocket_Alerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ := dial(t, h, admin)
-	regular := issue(t, h, hallq.IssueRequest{Service: "A"})
-	vip := issue(t, h, hallq.IssueRequest{Service: "B", Card: card})
-	act(t, h, hallq.OpOpen, "2", "clerk02")
-	act(t, h, hallq.OpPause, "2", "clerk02")
+	regular := h.Issue(t, hallq.IssueRequest{Service: "A"})
+	vip := h.Issue(t, hallq.IssueRequest{Service: "B", Card: card})
+	h.Act(t, hallq.OpOpen, "2", "clerk02")
+	h.Act(t, hallq.OpPause, "2", "clerk02")
 
 	maintain(t, h, 16*time.Minute)
 	at := h.Clock.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
-	issue(t, h, hallq.IssueRequest{Service: "C"})
+	h.Issue(t, hallq.IssueRequest{Service: "C"})
 	alerts := alertsIn(t, d.until(t, issuedNumber("C001")))
 	if len(alerts) != 3 {
 		t.Fatalf("%d alerts, want 3: %+v", len(alerts), alerts)
@@ -322,7 +303,7 @@ func TestSocket_Alerts(t *testing.T) {
 	// Ten minutes on, nothing is raised twice; only B001 now waits past
 	// its service's own target, 20 minutes.
 	maintain(t, h, 10*time.Minute)
-	issue(t, h, hallq.IssueRequest{Service: "C"})
+	h.Issue(t, hallq.IssueRequest{Service: "C"})
 	alerts = alertsIn(t, d.until(t, issuedNumber("C002")))
 	if len(alerts) != 1 || alerts[0].Kind != hallq.AlertWait || alerts[0].Ticket.Number != "B001" {
 		t.Fatalf("alerts ten minutes on: %+v, want B001's wait only", alerts)

@@ -298,3 +298,25 @@ func (s *Socket) Next(tb testing.TB) Message {
 	}
 	return m
 }
+
+// Issue issues a ticket directly in the store, for a test's setup.
+func (h *Hub) Issue(tb testing.TB, req hallq.IssueRequest) *hallq.Ticket {
+	tb.Helper()
+	t, _, err := h.Store.IssueTicket(context.Background(), req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+// Act carries out a counter action of staff member staff directly in the
+// store, for a test's setup.
+func (h *Hub) Act(tb testing.TB, op hallq.CounterOp, counter, staff string) *hallq.ActResult {
+	tb.Helper()
+	a := hallq.CounterAction{Op: op, Counter: counter, By: hallq.Actor{Name: staff, Role: hallq.RoleStaff}}
+	r, err := h.Store.ActAtCounter(context.Background(), a, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
