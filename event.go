@@ -34,10 +34,23 @@ const (
 	HallUpdated    EventType = "hall.updated"
 	ServiceCreated EventType = "service.created"
 	ServiceUpdated EventType = "service.updated"
+	ServiceHours   EventType = "service.hours" // a service opened or closed by its hours
 	TierCreated    EventType = "tier.created"
 	TierUpdated    EventType = "tier.updated"
 	DayStarted     EventType = "day.started"
 )
+
+// Configures reports whether an event changes what the live views are made
+// of: the hall, its services, tiers or counters, or the day. Views send a
+// whole new snapshot after such an event.
+func (t EventType) Configures() bool {
+	switch t {
+	case HallUpdated, ServiceCreated, ServiceUpdated, TierCreated, TierUpdated,
+		CounterCreated, CounterUpdated, CounterDeleted, DayStarted:
+		return true
+	}
+	return false
+}
 
 // CallMode says how a call chose its ticket; all but ByRule are exceptions to
 // the published bound and are reported.

@@ -28,6 +28,7 @@ type Floor struct {
 	noShows    map[uint64]*Ticket   // no-shows that may still be called back
 	calls      []Call               // newest first
 	times      map[string][]int     // recent service times per service, oldest first
+	hoursOpen  map[string]bool      // whether each service's hours were open when last looked at
 	linkBase   string
 }
 
@@ -69,6 +70,7 @@ func NewFloor(st FloorState) (*Floor, error) {
 		noShows:    map[uint64]*Ticket{},
 		calls:      append([]Call(nil), st.Calls...),
 		times:      map[string][]int{},
+		hoursOpen:  map[string]bool{},
 	}
 	for k, v := range st.Numbers {
 		f.numbers[k] = v
@@ -282,6 +284,13 @@ func (f *Floor) Advance(now time.Time) *Change {
 		f.numbers = map[string]int{}
 		ch.event(Event{Type: DayStarted, Subject: day})
 	}
+	for _, s := range f.services {
+		open := s.Hours == nil || s.Hours.contains(now.In(f.days.loc))
+		if was, known := f.hoursOpen[s.ID]; known && was != open {
+			ch.event(Event{Type: ServiceHours, Subject: s.ID})
+		}
+		f.hoursOpen[s.ID] = open
+	}
 	tolerance := time.Duration(f.settings.RecallToleranceS) * time.Second
 	for _, t := range f.noShows {
 		if now.Sub(t.FinishedAt) > tolerance {
@@ -436,7 +445,15 @@ func (f *Floor) OpenTicket(id uint64) (*Ticket, bool) {
 // Decorate fills in the status page URL of a ticket that is no longer open.
 func (f *Floor) Decorate(t *Ticket) *Ticket {
 	t.StatusURL = f.statusURL(t.Token)
+	f.setRecallUntil(t)
 	return t
+}
+
+// setRecallUntil tells a no-show until when staff can call it back.
+func (f *Floor) setRecallUntil(t *Ticket) {
+	if t.State == NoShow {
+		t.RecallUntil = t.FinishedAt.Add(time.Duration(f.settings.RecallToleranceS) * time.Second)
+	}
 }
 
 func (f *Floor) statusURL(token string) string {
@@ -450,6 +467,7 @@ func (f *Floor) statusURL(token string) string {
 func (f *Floor) view(t *Ticket) *Ticket {
 	v := t.clone()
 	v.StatusURL = f.statusURL(t.Token)
+	f.setRecallUntil(v)
 	if t.State == Waiting {
 		v.Ahead = f.ahead(t)
 		e := f.estimate(t.Service, v.Ahead)

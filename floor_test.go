@@ -483,3 +483,45 @@ func TestFloor_StateRoundTrip(t *testing.T) {
 	// The no-show can still be called back.
 	act(t, g, clk.now, hallq.CounterAction{Op: hallq.OpCall, Counter: "4", Number: noShow.Number})
 }
+
+// A service that opens or closes by its hours says so, once, so that the
+// kiosks and displays change with it.
+func TestFloor_HoursEvents(t *testing.T) {
+	st := hallq.DefaultFloor(zone)
+	st.Services[0].Hours = &hallq.Hours{Open: "09:30", Close: "17:00"}
+	f := newFloorFrom(t, st) // at 09:00
+	for _, step := range []struct {
+		at   time.Duration // after t0
+		want []hallq.EventType
+	}{
+		{20 * time.Minute, nil},
+		{30 * time.Minute, []hallq.EventType{hallq.ServiceHours}},
+		{31 * time.Minute, nil},
+		{8 * time.Hour, []hallq.EventType{hallq.ServiceHours}},
+		{8*time.Hour + time.Minute, nil},
+	} {
+		ch := f.Advance(t0.Add(step.at))
+		if got := eventTypes(ch); !slices.Equal(got, step.want) {
+			t.Errorf("at %v: events %v, want %v", t0.Add(step.at).Format("15:04"), got, step.want)
+		}
+		if len(step.want) > 0 && ch.Events[0].Subject != "A" {
+			t.Errorf("subject %q, want A", ch.Events[0].Subject)
+		}
+	}
+}
+
+// A no-show says until when staff can call it back.
+func TestFloor_NoShowRecallUntil(t *testing.T) {
+	f := newFloor(t)
+	tk := issue(t, f, t0, "A", "")
+	openCounters(t, f, t0, "1")
+	next(t, f, t0, "1")
+	ch := do(t, f, t0.Add(time.Minute), hallq.OpNoShow, "1")
+	want := t0.Add(time.Minute + 600*time.Second)
+	if got := ch.Ticket.RecallUntil; !got.Equal(want) {
+		t.Errorf("recall until %v, want %v", got, want)
+	}
+	if got := ticket(t, f, tk.ID).RecallUntil; !got.Equal(want) {
+		t.Errorf("the open no-show's recall until %v, want %v", got, want)
+	}
+}

@@ -142,12 +142,14 @@ type Ticket struct {
 	WaitAlerted bool // managers were warned that this leg waits past its service's target
 	TierAlerted bool // managers were warned that this VIP waits past its tier's target
 
-	// Live figures for a waiting ticket, filled in by the Floor's views.
-	Ahead     int
-	EtaS      int
-	EtaLowS   int
-	EtaHighS  int
-	StatusURL string
+	// Live figures for a waiting ticket, and a no-show's last moment to be
+	// called back, filled in by the Floor's views.
+	RecallUntil time.Time
+	Ahead       int
+	EtaS        int
+	EtaLowS     int
+	EtaHighS    int
+	StatusURL   string
 }
 
 // VIP reports whether the ticket's tier had a rank above zero at issue.
@@ -184,6 +186,7 @@ func (t Ticket) MarshalJSON() ([]byte, error) {
 		Target     string  `json:"target_counter,omitempty"`
 		Leg        int     `json:"leg"`
 		Recalls    int     `json:"recalls"`
+		RecallTill *string `json:"recall_until,omitempty"`
 		Ahead      int     `json:"ahead"`
 		EtaS       int     `json:"eta_s"`
 		EtaLowS    int     `json:"eta_low_s"`
@@ -194,7 +197,7 @@ func (t Ticket) MarshalJSON() ([]byte, error) {
 	}{
 		t.ID, t.Number, t.Service, t.Tier, t.State, t.Lang,
 		formatTime(t.IssuedAt), formatTime(t.CalledAt), formatTime(t.ServedAt), formatTime(t.FinishedAt),
-		t.Counter, t.Target, t.Leg, t.Recalls, t.Ahead, t.EtaS, t.EtaLowS, t.EtaHighS, t.Rating,
+		t.Counter, t.Target, t.Leg, t.Recalls, formatTime(t.RecallUntil), t.Ahead, t.EtaS, t.EtaLowS, t.EtaHighS, t.Rating,
 		t.Token, t.StatusURL,
 	}
 	return json.Marshal(v)

@@ -171,7 +171,7 @@ func (h *Handler) publish(batch []hallq.Event) {
 	if len(topics) == 0 {
 		return
 	}
-	if slices.ContainsFunc(batch, func(e hallq.Event) bool { return configures(e.Type) }) {
+	if slices.ContainsFunc(batch, func(e hallq.Event) bool { return e.Type.Configures() }) {
 		h.publishSnapshots(topics)
 		return
 	}
@@ -314,15 +314,4 @@ func movesQueue(t hallq.EventType) bool {
 		return false
 	}
 	return true
-}
-
-// configures reports whether an event changes what the views are made of:
-// the hall, its services, tiers or counters, or the day.
-func configures(t hallq.EventType) bool {
-	switch t {
-	case hallq.HallUpdated, hallq.ServiceCreated, hallq.ServiceUpdated, hallq.TierCreated, hallq.TierUpdated,
-		hallq.CounterCreated, hallq.CounterUpdated, hallq.CounterDeleted, hallq.DayStarted:
-		return true
-	}
-	return false
 }

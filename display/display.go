@@ -82,7 +82,7 @@ func (h *Handler) publish(batch []hallq.Event) {
 	for _, e := range batch {
 		switch {
 		case resetSeq != 0:
-		case configures(e.Type):
+		case e.Type.Configures():
 			resetSeq = e.Seq
 		case e.Call != nil:
 			p := e.Counter.Public()
@@ -119,15 +119,4 @@ func (h *Handler) publish(batch []hallq.Event) {
 	for _, m := range msgs {
 		h.hub.Publish("display", m.Seq, m)
 	}
-}
-
-// configures reports whether an event changes what the displays are made
-// of: the hall, its services, tiers or counters, or the day.
-func configures(t hallq.EventType) bool {
-	switch t {
-	case hallq.HallUpdated, hallq.ServiceCreated, hallq.ServiceUpdated, hallq.TierCreated, hallq.TierUpdated,
-		hallq.CounterCreated, hallq.CounterUpdated, hallq.CounterDeleted, hallq.DayStarted:
-		return true
-	}
-	return false
 }

@@ -100,7 +100,7 @@ func (h *Handler) publish(batch []hallq.Event) {
 	configured := false
 	for i := range batch {
 		e := &batch[i]
-		configured = configured || configures(e.Type)
+		configured = configured || e.Type.Configures()
 		if e.Type == hallq.AlertRaised && e.Alert != nil {
 			msgs[i] = message{Type: "alert", Seq: e.Seq, Alert: names.alert(e)}
 		} else {
@@ -117,17 +117,6 @@ func (h *Handler) publish(batch []hallq.Event) {
 			slog.Error("manager: a dashboard message could not be encoded", "seq", m.Seq, "type", m.Type, "err", err)
 		}
 	}
-}
-
-// configures reports whether an event changes what the hall is made of: its
-// settings, services, tiers or counters, or the day.
-func configures(t hallq.EventType) bool {
-	switch t {
-	case hallq.HallUpdated, hallq.ServiceCreated, hallq.ServiceUpdated, hallq.TierCreated, hallq.TierUpdated,
-		hallq.CounterCreated, hallq.CounterUpdated, hallq.CounterDeleted, hallq.DayStarted:
-		return true
-	}
-	return false
 }
 
 // names are the services' and tiers' names, for the alerts' sentences.

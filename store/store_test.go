@@ -165,6 +165,12 @@ func TestStore_Restart(t *testing.T) {
 	if cancelled.State != hallq.Cancelled {
 		t.Errorf("cancel returned %s", cancelled.State)
 	}
+	if again, err := s.CancelTicket(ctx, tickets[4].Token, hallq.Actor{}); err != nil || again.State != hallq.Cancelled {
+		t.Errorf("cancelling again: %v, %v; want the cancelled ticket", again, err)
+	}
+	if _, err := s.CancelTicket(ctx, tickets[0].Token, hallq.Actor{}); hallq.ErrorCode(err) != hallq.ECONFLICT {
+		t.Errorf("cancelling a called ticket: %v, want conflict", err)
+	}
 	if got := issue(t, s, hallq.IssueRequest{Service: "A"}).Number; got != "A006" {
 		t.Errorf("numbering after restart: got %s, want A006", got)
 	}

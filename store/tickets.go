@@ -119,6 +119,9 @@ func (s *Store) CancelTicket(ctx context.Context, token string, by hallq.Actor) 
 			return nil, nil, err
 		}
 		if _, open := s.floor.OpenTicket(t.ID); !open {
+			if t.State == hallq.Cancelled {
+				return nil, s.floor.Decorate(t), nil // cancelling again is no error
+			}
 			_, err = hallq.Move(t.State, hallq.ActCancel)
 			return nil, nil, err
 		}
