@@ -19,6 +19,7 @@ func (f *Floor) UpdateSettings(now time.Time, by Actor, u SettingsUpdate) (*Chan
 	}
 	ch := f.begin(now, by)
 	f.settings, f.days = s, days
+	f.noteHours(now)
 	ch.out.Config = true
 	ch.event(Event{Type: HallUpdated})
 	return ch.done(), nil
@@ -58,6 +59,7 @@ func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, e
 	ch := f.begin(now, by)
 	f.services = append(f.services, s.clone())
 	f.sortConfig()
+	f.noteHours(now)
 	ch.out.Config = true
 	ch.event(Event{Type: ServiceCreated, Subject: s.ID})
 	return ch.done(), nil
@@ -78,6 +80,7 @@ func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdat
 	}
 	ch := f.begin(now, by)
 	*old = *s
+	f.noteHours(now)
 	ch.out.Config = true
 	ch.event(Event{Type: ServiceUpdated, Subject: id})
 	return ch.done(), nil

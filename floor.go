@@ -285,7 +285,7 @@ func (f *Floor) Advance(now time.Time) *Change {
 		ch.event(Event{Type: DayStarted, Subject: day})
 	}
 	for _, s := range f.services {
-		open := s.Hours == nil || s.Hours.contains(now.In(f.days.loc))
+		open := f.withinHours(s, now)
 		if was, known := f.hoursOpen[s.ID]; known && was != open {
 			ch.event(Event{Type: ServiceHours, Subject: s.ID})
 		}
@@ -400,12 +400,27 @@ func closedError(s *Service, reason string) error {
 	return Errorf(ECLOSED, "%s is closed now.", s.Name.EN)
 }
 
+// withinHours reports whether now is within service s's hours, if it has
+// any.
+func (f *Floor) withinHours(s *Service, now time.Time) bool {
+	return s.Hours == nil || s.Hours.contains(now.In(f.days.loc))
+}
+
+// noteHours records whether each service is within its hours at now, after
+// a change of configuration: the next change by the clock is news, this one
+// came with its own event.
+func (f *Floor) noteHours(now time.Time) {
+	for _, s := range f.services {
+		f.hoursOpen[s.ID] = f.withinHours(s, now)
+	}
+}
+
 // closedReason says why service s is not taking tickets at now, or "".
 func (f *Floor) closedReason(s *Service, now time.Time) string {
 	switch {
 	case !s.Open:
 		return ClosedBySwitch
-	case s.Hours != nil && !s.Hours.contains(now.In(f.days.loc)):
+	case !f.withinHours(s, now):
 		return ClosedByHours
 	case s.DailyQuota > 0 && f.numbers[s.ID] >= s.DailyQuota:
 		return ClosedByQuota

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -137,4 +138,38 @@ func TestSocket_OtherOriginRefused(t *testing.T) {
 			t.Errorf("Origin %s: %v, want 403", origin, err)
 		}
 	}
+}
+
+// A service that opens by its hours opens on every display and kiosk at
+// that moment, without any other event.
+func TestSocket_ServiceOpensByItsHours(t *testing.T) {
+	h := newHub(t) // 17:00 in the hall
+	hours := hallq.Nullable[hallq.Hours]{Set: true, Value: &hallq.Hours{Open: "17:10", Close: "23:00"}}
+	if _, err := h.Store.UpdateService(context.Background(), admin, "A", hallq.ServiceUpdate{Hours: hours}); err != nil {
+		t.Fatal(err)
+	}
+	s := h.Dial(t, "/ws/display")
+	snap := s.Next(t)
+	if accepting(t, snap, "A") {
+		t.Fatal("A is open before its hours")
+	}
+	last := snap.Seq()
+	h.Clock.Add(10 * time.Minute)
+	if err := h.Store.Maintain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if m := next(t, s, &last, "queue"); !accepting(t, m, "A") {
+		t.Errorf("at 17:10 the display still shows A closed: %v", m["services"])
+	}
+}
+
+func accepting(t *testing.T, m hubtest.Message, service string) bool {
+	t.Helper()
+	for _, s := range m["services"].([]any) {
+		if s := s.(map[string]any); s["id"] == service {
+			return s["accepting"] == true
+		}
+	}
+	t.Fatalf("no service %s in %v", service, m)
+	return false
 }
