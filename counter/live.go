@@ -57,14 +57,6 @@ type visit struct {
 	Number string `json:"number"`
 }
 
-// vanished stands for the snapshot of a counter deleted while its socket
-// was connecting. It cannot be encoded, so the hub closes the socket and
-// the page, reconnecting, gets 404.
-type vanished struct{ err error }
-
-// MarshalJSON fails with the reason the counter is gone.
-func (v vanished) MarshalJSON() ([]byte, error) { return nil, v.err }
-
 // handleCounterSocket serves /ws/counters/{id}: the counter and its queue,
 // then every change of either.
 func (h *Handler) handleCounterSocket(w http.ResponseWriter, r *http.Request) {
@@ -94,17 +86,13 @@ func (h *Handler) handlePadSocket(w http.ResponseWriter, r *http.Request) {
 // serve upgrades the request and serves the socket on topic, starting with
 // the snapshot that build makes of the floor.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, topic string, build func(f *hallq.Floor, seq uint64, now time.Time) (any, error)) {
-	h.hub.Serve(w, r, topic, func() (seq uint64, msg any) {
+	h.hub.Serve(w, r, web.Join{Topic: topic, Recheck: h.Auth.Recheck(r), Snapshot: func() (seq uint64, msg any, err error) {
 		h.Feed.ReadFloor(func(f *hallq.Floor, s uint64, now time.Time) {
 			seq = s
-			if snap, err := build(f, s, now); err != nil {
-				msg = vanished{err}
-			} else {
-				msg = snap
-			}
+			msg, err = build(f, s, now)
 		})
-		return seq, msg
-	})
+		return seq, msg, err
+	}})
 }
 
 // counterSnapshot returns the whole view of counter id's terminals.

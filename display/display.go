@@ -23,6 +23,7 @@ type Handler struct {
 
 // Routes registers the handler's routes, with their full paths, on r.
 func (h *Handler) Routes(r chi.Router) {
+	h.hub.MaxPerClient = web.MaxPublicSockets
 	r.Get("/api/v1/display", h.handleDisplay)
 	r.Get("/ws/display", h.handleSocket)
 }
@@ -58,13 +59,13 @@ type message struct {
 
 // handleSocket serves /ws/display: a snapshot, then every change.
 func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
-	h.hub.Serve(w, r, "display", func() (uint64, any) {
+	h.hub.Serve(w, r, web.Join{Topic: "display", Snapshot: func() (uint64, any, error) {
 		var snap snapshot
 		h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) {
 			snap = snapshot{Type: "snapshot", Seq: seq, Display: f.Display(now)}
 		})
-		return snap.Seq, snap
-	})
+		return snap.Seq, snap, nil
+	}})
 }
 
 // Run keeps every display up to date until ctx ends, then closes their

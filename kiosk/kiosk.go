@@ -45,6 +45,11 @@ type Handler struct {
 	// PrintLimit limits the print requests of each kiosk and staff member
 	// per minute; nil or a limit of 0 is no limit.
 	PrintLimit *web.RateLimiter
+	// AlertEvery is how often, at most, managers hear of the same problem
+	// with one printer; 0 means DefaultAlertEvery. Now is the clock of
+	// those alerts; nil means time.Now.
+	AlertEvery time.Duration
+	Now        func() time.Time
 
 	hub      web.Hub
 	phones   phones
@@ -53,6 +58,7 @@ type Handler struct {
 
 // Routes registers the handler's routes, with their full paths, on r.
 func (h *Handler) Routes(r chi.Router) {
+	h.hub.MaxPerClient = web.MaxPublicSockets
 	r.Get("/kiosk", assets.Page("kiosk.html"))
 	r.Get("/t/{token}", assets.Page("ticket.html"))
 	r.Get("/api/v1/hall", h.handleHall)

@@ -28,14 +28,6 @@ type message struct {
 	Ticket *hallq.Ticket `json:"ticket"`
 }
 
-// unmade stands for the snapshot of a ticket whose stored state could not
-// be read. It cannot be encoded, so the hub closes the socket with an
-// internal error and the page reconnects.
-type unmade struct{ err error }
-
-// MarshalJSON fails with the reason the snapshot could not be made.
-func (u unmade) MarshalJSON() ([]byte, error) { return nil, u.err }
-
 // handleTicketSocket serves /ws/tickets/{token}: the ticket the token names,
 // then the ticket again whenever what its phone shows changes. The token is
 // the only credential; an unknown one gets 404 before any upgrade.
@@ -45,13 +37,13 @@ func (h *Handler) handleTicketSocket(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	h.hub.Serve(w, r, topicOf(t.ID), func() (uint64, any) { return h.snapshot(r.Context(), t) })
+	h.hub.Serve(w, r, web.Join{Topic: topicOf(t.ID), Snapshot: func() (uint64, any, error) { return h.snapshot(r.Context(), t) }})
 }
 
 // snapshot returns the first message of a socket of ticket t, and the seq it
 // shows, and tells the phones' memory that a socket shows it. The hub calls
 // it with no publication in between.
-func (h *Handler) snapshot(ctx context.Context, t *hallq.Ticket) (uint64, any) {
+func (h *Handler) snapshot(ctx context.Context, t *hallq.Ticket) (uint64, any, error) {
 	var (
 		seq  uint64
 		view *hallq.Ticket
@@ -66,11 +58,11 @@ func (h *Handler) snapshot(ctx context.Context, t *hallq.Ticket) (uint64, any) {
 		// read comes after ReadFloor, which holds the store's lock.
 		var err error
 		if view, err = h.Tickets.FindTicketByToken(ctx, t.Token); err != nil {
-			return seq, unmade{err}
+			return 0, nil, err
 		}
 	}
 	h.phones.join(t.ID, seq, view)
-	return seq, message{Type: "snapshot", Seq: seq, Ticket: view}
+	return seq, message{Type: "snapshot", Seq: seq, Ticket: view}, nil
 }
 
 // Run keeps every phone's view of its ticket up to date until ctx ends, then

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hallq"
+	"hallq/web"
 )
 
 // topic is the hub topic every manager's dashboard joins: they all see the
@@ -68,16 +69,16 @@ type alertCounter struct {
 // handleSocket serves /ws/manager: a snapshot of the hall, then every event
 // and every alert.
 func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
-	h.hub.Serve(w, r, topic, h.snapshot)
+	h.hub.Serve(w, r, web.Join{Topic: topic, Snapshot: h.snapshot, Recheck: h.Auth.Recheck(r)})
 }
 
 // snapshot returns the whole hall as of the last commit.
-func (h *Handler) snapshot() (uint64, any) {
+func (h *Handler) snapshot() (uint64, any, error) {
 	var snap snapshot
 	h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) {
 		snap = snapshot{Type: "snapshot", Seq: seq, Hall: f.Hall(now), Counters: f.Counters(), Queue: f.Queue(), Calls: f.Calls()}
 	})
-	return snap.Seq, snap
+	return snap.Seq, snap, nil
 }
 
 // Run keeps every dashboard up to date until ctx ends, then closes their

@@ -252,3 +252,29 @@ func (a *Auth) now() time.Time {
 	}
 	return a.Now()
 }
+
+// Recheck returns a check that the credentials r came with still hold, for
+// a connection that outlives its request (Join.Recheck): false once the
+// session ended or its user lost the role they had, or the device was
+// unpaired. A failure of the store counts as holding, so a passing fault
+// does not close every socket. It returns nil for an anonymous request.
+func (a *Auth) Recheck(r *http.Request) func(ctx context.Context) bool {
+	if u := UserFrom(r.Context()); u != nil {
+		token, role := sessionToken(r), u.Role
+		return func(ctx context.Context) bool {
+			now, err := a.Sessions.FindSession(ctx, token)
+			if hallq.ErrorCode(err) == hallq.EINTERNAL {
+				return true
+			}
+			return err == nil && now.Role == role && !now.Disabled
+		}
+	}
+	if d := DeviceFrom(r.Context()); d != nil && a.Devices != nil {
+		token := deviceToken(r)
+		return func(ctx context.Context) bool {
+			_, err := a.Devices.FindDeviceByToken(ctx, token)
+			return err == nil || hallq.ErrorCode(err) == hallq.EINTERNAL
+		}
+	}
+	return nil
+}

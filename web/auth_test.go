@@ -566,3 +566,41 @@ func TestAuth_LoginLimiter(t *testing.T) {
 		}
 	})
 }
+
+// Recheck holds while the session does, with the same role; a passing
+// failure of the store counts as holding.
+func TestAuth_Recheck(t *testing.T) {
+	a := newAuth(newClock())
+	s := sessions(a)
+	token, _ := s.CreateSession(context.Background(), &hallq.User{Username: "boss", Role: hallq.RoleManager})
+	var still func(context.Context) bool
+	h := a.Identify(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { still = a.Recheck(r) }))
+	r := httptest.NewRequest("GET", "/ws/manager", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	ctx := context.Background()
+	if still == nil || !still(ctx) {
+		t.Fatal("a live session does not hold")
+	}
+	s.mu.Lock()
+	s.err = errors.New("disk trouble")
+	s.mu.Unlock()
+	if !still(ctx) {
+		t.Error("a failure of the store closed the socket")
+	}
+	s.mu.Lock()
+	s.err = nil
+	s.byToken[token] = &hallq.User{Username: "boss", Role: hallq.RoleStaff}
+	s.mu.Unlock()
+	if still(ctx) {
+		t.Error("a manager demoted to staff still holds the manager's socket")
+	}
+	s.DeleteSession(ctx, token)
+	if still(ctx) {
+		t.Error("an ended session still holds")
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/ws/display", nil))
+	if still != nil {
+		t.Error("an anonymous request has a recheck")
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"time"
 
 	"hallq"
 )
@@ -10,8 +11,10 @@ import (
 // its subscription is dropped and it starts over.
 const followBuffer = 4096
 
-// followBatch bounds how many events one call of a view's handler gets.
-const followBatch = 256
+// followBatch bounds how many events one call of a view's handler gets;
+// a view sends at most one message per event, and a socket's queue
+// (sendBuffer) holds two batches.
+const followBatch = 128
 
 // Follow subscribes the hub's view to the hall's committed events, lets
 // sockets join, and hands the events to handle in batches, in commit order,
@@ -25,11 +28,16 @@ func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(ba
 	defer func() { sub.Close() }()
 	defer h.Close()
 	h.open()
+	recheck := time.NewTicker(recheckEvery)
+	defer recheck.Stop()
 	for {
 		var batch []hallq.Event
 		select {
 		case <-ctx.Done():
 			return
+		case <-recheck.C:
+			h.Recheck(ctx)
+			continue
 		case e, ok := <-sub.Events():
 			if !ok {
 				sub = feed.Subscribe(followBuffer)

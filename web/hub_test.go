@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,8 +40,20 @@ func (s quietSub) Close()                     {}
 // snapSeq; the test publishes by hand.
 func socketServer(t *testing.T, hub *web.Hub, snapSeq uint64) *httptest.Server {
 	t.Helper()
+	return joinServer(t, hub, web.Join{Topic: "topic", Snapshot: func() (uint64, any, error) {
+		return snapSeq, testMessage{Type: "snapshot", Seq: snapSeq}, nil
+	}}, nil)
+}
+
+// joinServer serves a hub whose sockets join as j says, following a quiet
+// feed; from, if set, rewrites each request first.
+func joinServer(t *testing.T, hub *web.Hub, j web.Join, from func(r *http.Request)) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hub.Serve(w, r, "topic", func() (uint64, any) { return snapSeq, testMessage{Type: "snapshot", Seq: snapSeq} })
+		if from != nil {
+			from(r)
+		}
+		hub.Serve(w, r, j)
 	}))
 	ctx, cancel := context.WithCancel(context.Background())
 	followed := make(chan struct{})
@@ -161,5 +174,76 @@ func TestHub_Close(t *testing.T) {
 	_, _, err = late.ReadMessage()
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Errorf("a client joining a closed hub read %v, want a going-away close frame", err)
+	}
+}
+
+// An address may hold MaxPerClient sockets of a public view; the hub's own
+// machine any number.
+func TestHub_MaxPerClient(t *testing.T) {
+	hub := web.Hub{MaxPerClient: 2}
+	snapshot := func() (uint64, any, error) { return 0, testMessage{Type: "snapshot"}, nil }
+	outside := func(r *http.Request) { r.RemoteAddr = "192.0.2.9:5000" }
+	srv := joinServer(t, &hub, web.Join{Topic: "topic", Snapshot: snapshot}, outside)
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+	var conns []*websocket.Conn
+	for range 2 {
+		c := dial(t, srv, "")
+		read(t, c)
+		conns = append(conns, c)
+	}
+	_, res, err := websocket.DefaultDialer.Dial(url, nil)
+	if err == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a third socket from one address: %v, want 429", err)
+	}
+	// One leaves: another may come, once the hub has seen it go (each try
+	// is a round trip, so this waits on the hub, not on a timer).
+	conns[0].Close()
+	for try := 0; ; try++ {
+		c, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err == nil {
+			defer c.Close()
+			read(t, c)
+			break
+		}
+		if try == 1000 {
+			t.Fatalf("no room after a socket left: %v", err)
+		}
+	}
+	local := joinServer(t, &web.Hub{MaxPerClient: 1}, web.Join{Topic: "topic", Snapshot: snapshot}, nil)
+	for range 3 {
+		read(t, dial(t, local, ""))
+	}
+}
+
+// A socket whose credentials no longer hold is closed at the next recheck;
+// the others stay.
+func TestHub_Recheck(t *testing.T) {
+	var hub web.Hub
+	var mu sync.Mutex
+	valid := true
+	still := func(context.Context) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return valid
+	}
+	snapshot := func() (uint64, any, error) { return 0, testMessage{Type: "snapshot"}, nil }
+	checked := joinServer(t, &hub, web.Join{Topic: "t", Snapshot: snapshot, Recheck: still}, nil)
+	public := joinServer(t, &hub, web.Join{Topic: "t", Snapshot: snapshot}, nil)
+	a, b := dial(t, checked, ""), dial(t, public, "")
+	read(t, a)
+	read(t, b)
+	hub.Recheck(context.Background())
+	mu.Lock()
+	valid = false
+	mu.Unlock()
+	hub.Recheck(context.Background())
+	_, _, err := a.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
+		t.Errorf("the socket whose login ended read %v, want a policy-violation close frame", err)
+	}
+	hub.Publish("t", 1, testMessage{Type: "change", Seq: 1})
+	if m := read(t, b); m.Seq != 1 {
+		t.Errorf("the other socket got %+v", m)
 	}
 }

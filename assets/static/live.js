@@ -8,6 +8,12 @@
 // and the fresh snapshot replaces whatever the page showed. While the link
 // has been down for a moment, a small bilingual marker says so.
 //
+// A link can die without closing (a phone's network changes, a power cut at
+// the hub): the browser answers the hub's pings unseen and notices nothing.
+// So a link that has brought nothing for QUIET_MS is renewed, quietly: a new
+// websocket, a fresh snapshot. A page that comes back to the screen renews
+// its link too (reconnect()).
+//
 //	import { connect } from "/assets/live.js";
 //
 //	const live = connect("/ws/display", {
@@ -15,6 +21,7 @@
 //	  onMessage(msg) { /* apply one change: msg.type is "call", "queue", … */ },
 //	  onStatus(status) { /* "connecting", "live", "offline" or "closed" */ },
 //	});
+//	live.reconnect(); // now, for a fresh snapshot
 //	live.close(); // for good: no more messages, no reconnecting
 //
 // No dependencies and no build step: the hub serves this file as it is.
@@ -22,6 +29,8 @@
 const FIRST_DELAY_MS = 500; // the wait before the first retry
 const MAX_DELAY_MS = 15000; // the longest wait between retries
 const MARKER_AFTER_MS = 1500; // a link down this long shows the marker
+const QUIET_MS = 45000; // a link silent this long (plus jitter) is renewed
+const SNAPSHOT_WITHIN_MS = 10000; // a new link must bring its snapshot this fast
 
 // The marker is one element for the whole page, shown while at least one
 // connection has been down for MARKER_AFTER_MS.
@@ -77,9 +86,11 @@ function call(handler, arg) {
  * @param {(msg: object) => void} [handlers.onMessage] every other message
  * @param {(status: string) => void} [handlers.onStatus] "connecting", "live"
  *   (a snapshot arrived), "offline" (lost; a retry is due) or "closed"
- * @returns {{close: () => void}}
+ * @param {number} [handlers.quietMs] how long a silent link lasts before it is
+ *   renewed (default 45 s; tests shorten it)
+ * @returns {{reconnect: () => void, close: () => void}}
  */
-export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
+export function connect(path, { onSnapshot, onMessage, onStatus, quietMs = QUIET_MS } = {}) {
   const url = socketURL(path);
   const self = {}; // this connection's entry in `down`
   let socket = null; // the current websocket, or null between attempts
@@ -88,6 +99,7 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
   let delay = FIRST_DELAY_MS; // the next retry waits between delay/2 and delay
   let retryTimer = 0;
   let markerTimer = 0;
+  let quietTimer = 0; // renews a silent link, or gives up on a snapshot that does not come
   let closed = false;
 
   // open starts a new websocket; its first message must be a snapshot.
@@ -106,6 +118,7 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
       return;
     }
     socket = ws;
+    expect(SNAPSHOT_WITHIN_MS, lose);
     // Each handler checks that its websocket is still the current one, so a
     // late event of an abandoned websocket changes nothing.
     ws.onmessage = (event) => {
@@ -117,7 +130,23 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
     };
   }
 
+  // expect runs then after ms of silence on the current websocket.
+  function expect(ms, then) {
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(() => {
+      quietTimer = 0;
+      then();
+    }, ms);
+  }
+
+  // renew replaces a link that has gone quiet with a new one at once.
+  function renew() {
+    drop();
+    open();
+  }
+
   function receive(data) {
+    if (synced) expect(quietMs + (Math.random() * quietMs) / 3, renew);
     let msg;
     try {
       msg = JSON.parse(data);
@@ -142,6 +171,7 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
       if (!synced) {
         synced = true;
         delay = FIRST_DELAY_MS; // the hub is back: the next loss retries quickly again
+        expect(quietMs + (Math.random() * quietMs) / 3, renew);
         markUp();
         call(onStatus, "live");
       }
@@ -156,6 +186,8 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
     const ws = socket;
     socket = null;
     synced = false;
+    clearTimeout(quietTimer);
+    quietTimer = 0;
     if (ws === null) return;
     ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000);
@@ -191,21 +223,23 @@ export function connect(path, { onSnapshot, onMessage, onStatus } = {}) {
     updateMarker();
   }
 
-  // When the device's network comes back, waiting out the back-off would
-  // only leave the screen stale: connect now. A link that is up stays.
-  function online() {
-    if (closed || (socket !== null && socket.readyState === WebSocket.OPEN)) return;
+  // reconnect replaces the link now, for a fresh snapshot: the device's
+  // network came back, or the page came back to the screen.
+  function reconnect() {
+    if (closed) return;
     clearTimeout(retryTimer);
     retryTimer = 0;
     drop();
     delay = FIRST_DELAY_MS;
     open();
   }
+  const online = reconnect;
   window.addEventListener("online", online);
 
   open();
 
   return {
+    reconnect,
     // close ends the link for good.
     close() {
       if (closed) return;

@@ -583,3 +583,69 @@ func TestBrowser_LiveDefends(t *testing.T) {
 		t.Errorf("the page connected %d times, want %d", dialed, len(scripts))
 	}
 }
+
+// A link that brings nothing for a while may be dead without knowing it
+// (the browser answers pings unseen): live.js renews it, and the page takes
+// a fresh snapshot without showing the marker.
+func TestBrowser_LiveRenewsQuietLink(t *testing.T) {
+	b := newBrowser(t)
+	var (
+		mu      sync.Mutex
+		dialed  int
+		renewed = make(chan int, 1) // the close code the page sent the quiet link
+		quit    = make(chan struct{})
+		handled sync.WaitGroup
+	)
+	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+	mux := http.NewServeMux()
+	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
+	mux.Handle("/test/", testPages())
+	mux.HandleFunc("/test/ws/quiet", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		dialed++
+		n := dialed
+		mu.Unlock()
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		handled.Add(1)
+		defer handled.Done()
+		go func() {
+			select {
+			case <-quit:
+				conn.Close()
+			case <-r.Context().Done():
+			}
+		}()
+		defer conn.Close()
+		snapshot := map[string]any{"type": "snapshot", "seq": 1, "services": []map[string]any{{"id": "A", "waiting": n}}}
+		if conn.WriteJSON(snapshot) != nil {
+			return
+		}
+		for { // then nothing: a quiet hall, or a dead link
+			if _, _, err := conn.ReadMessage(); err != nil {
+				var ce *websocket.CloseError
+				if n == 1 && errors.As(err, &ce) {
+					renewed <- ce.Code
+				}
+				return
+			}
+		}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		close(quit)
+		srv.Close()
+		handled.Wait()
+	})
+
+	b.run(chromedp.Navigate(srv.URL + "/test/live.html?ws=/test/ws/quiet&quiet=300"))
+	b.waitJS(`document.body.dataset.snapshots === "2" && document.body.dataset.waitingA === "2"`)
+	if code := <-renewed; code != websocket.CloseNormalClosure {
+		t.Errorf("the quiet link was closed with %d, want %d", code, websocket.CloseNormalClosure)
+	}
+	if browserEval[bool](b, `document.querySelector(".hallq-offline") !== null`) {
+		t.Error("renewing a quiet link showed the offline marker")
+	}
+}

@@ -1,5 +1,6 @@
 // Test driver for /assets/live.js: connects to the socket given by ?ws=
-// (default /ws/display) and reflects what live.js hands on in attributes of
+// (default /ws/display), renewing a link silent for ?quiet= ms (default
+// live.js's), and reflects what live.js hands on in attributes of
 // <body>, for browser_test.go to wait on:
 //
 //	data-snapshots  how many snapshots arrived (1 per connection, plus replacements)
@@ -11,7 +12,9 @@
 import { connect } from "/assets/live.js";
 
 const body = document.body;
-const path = new URLSearchParams(location.search).get("ws") || "/ws/display";
+const params = new URLSearchParams(location.search);
+const path = params.get("ws") || "/ws/display";
+const quietMs = Number(params.get("quiet")) || undefined;
 
 function count(name) {
   body.dataset[name] = String(Number(body.dataset[name] || 0) + 1);
@@ -40,4 +43,5 @@ window.live = connect(path, {
   onStatus(status) {
     body.dataset.status = status;
   },
+  quietMs,
 });
