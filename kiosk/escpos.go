@@ -3,6 +3,7 @@ package kiosk
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -29,9 +30,11 @@ var (
 const qrDots = 240
 
 // slip is what a ticket slip says: the hall, the number, the service, when
-// it was issued, the wait, and the QR code of the ticket's status page. It
-// carries nothing personal: a ticket has no card number and no holder.
+// it was issued, the wait, and the QR code of the ticket's status page, in
+// the ticket's language first. It carries nothing personal: a ticket has no
+// card number and no holder.
 type slip struct {
+	Lang     string // the ticket's language, printed first; hallq.Languages[0] when not one of them
 	Hall     hallq.Text
 	Number   string
 	Service  hallq.Text
@@ -45,7 +48,7 @@ type slip struct {
 
 // newSlip returns the slip of ticket t in hall, its QR code holding url.
 func newSlip(hall *hallq.HallView, t *hallq.Ticket, url string) slip {
-	s := slip{Hall: hall.Name, Number: t.Number, Service: hallq.Text{EN: t.Service}, IssuedAt: t.IssuedAt,
+	s := slip{Lang: t.Lang, Hall: hall.Name, Number: t.Number, Service: hallq.Text{EN: t.Service}, IssuedAt: t.IssuedAt,
 		Waiting: t.State == hallq.Waiting, Ahead: t.Ahead, EtaLowS: t.EtaLowS, EtaHighS: t.EtaHighS, URL: url}
 	for _, svc := range hall.Services {
 		if svc.ID == t.Service {
@@ -58,47 +61,52 @@ func newSlip(hall *hallq.HallView, t *hallq.Ticket, url string) slip {
 	return s
 }
 
-// escpos returns the slip as an ESC/POS job: Chinese lines in GB18030 with
-// the printer in Chinese (Kanji) mode, English lines under them, the QR code
-// as a raster image, then a feed and a partial cut.
+// escpos returns the slip as an ESC/POS job: each line in the ticket's
+// language, then in the other, as the browser prints a ticket, in GB18030
+// with the printer in Chinese (Kanji) mode; the QR code as a raster image,
+// then a feed and a partial cut.
 func (s slip) escpos() ([]byte, error) {
 	qr, err := rasterQR(s.URL)
 	if err != nil {
 		return nil, err
+	}
+	lang := s.Lang
+	if !hallq.ValidLang(lang) {
+		lang = hallq.Languages[0]
 	}
 	var b bytes.Buffer
 	b.Write(escInit)
 	b.Write(escKanjiOn)
 	b.Write(escCentre)
 	b.Write(escBoldOn)
-	writeText(&b, s.Hall)
+	writeText(&b, s.Hall, lang)
 	b.Write(escBoldOff)
 	b.WriteByte('\n')
 	b.Write(escQuadSize)
 	writeLine(&b, s.Number)
 	b.Write(escNormal)
-	writeText(&b, s.Service)
+	writeText(&b, s.Service, lang)
 	writeLine(&b, s.IssuedAt.Format("2006-01-02 15:04"))
 	if s.Waiting {
-		writeText(&b, aheadText(s.Ahead))
-		if wait, ok := waitText(s.EtaLowS, s.EtaHighS); ok {
-			writeText(&b, wait)
-		}
+		writeText(&b, aheadText(s.Ahead), lang)
+		writeText(&b, waitText(s.EtaLowS, s.EtaHighS), lang)
 	}
 	b.WriteByte('\n')
-	writeText(&b, hallq.Text{EN: "Scan to follow your turn", ZH: "扫码查看排队进度"})
+	writeText(&b, hallq.Text{EN: "Scan to follow your turn", ZH: "扫码查看排队进度"}, lang)
 	b.Write(qr)
 	b.Write(escFeedCut)
 	return b.Bytes(), nil
 }
 
-// writeText writes t as two lines, Chinese first, or as one when the two
-// are the same or one is missing.
-func writeText(b *bytes.Buffer, t hallq.Text) {
-	zh, en := t.In("zh"), t.In("en")
-	writeLine(b, zh)
-	if en != zh {
-		writeLine(b, en)
+// writeText writes t as two lines, in lang first, then in the other
+// language, or as one when the two are the same or one is missing.
+func writeText(b *bytes.Buffer, t hallq.Text, lang string) {
+	first := t.In(lang)
+	writeLine(b, first)
+	for _, l := range hallq.Languages {
+		if second := t.In(l); l != lang && second != first {
+			writeLine(b, second)
+		}
 	}
 }
 
@@ -119,23 +127,39 @@ func aheadText(n int) hallq.Text {
 	return hallq.Text{EN: fmt.Sprintf("%d people ahead", n), ZH: fmt.Sprintf("前面还有 %d 人", n)}
 }
 
-// waitText says the estimated wait range in whole minutes, or false when
-// the estimate is no wait at all.
-func waitText(lowS, highS int) (hallq.Text, bool) {
-	low, high := lowS/60, (highS+59)/60
-	switch {
-	case high <= 0:
-		return hallq.Text{}, false
-	case low >= high:
-		return hallq.Text{EN: fmt.Sprintf("Estimated wait: about %d min", high), ZH: fmt.Sprintf("预计等候约 %d 分钟", high)}, true
+// waitText says the estimated wait in the words of the kiosk's screen and
+// browser-printed ticket (waitLine and waitRange in the pages' scripts): a
+// range of whole minutes, each end rounded up, "5–10 min", "约 5–10 分钟";
+// "up to 6 min" when the low end is under a minute; "less than a minute"
+// when both are.
+func waitText(lowS, highS int) hallq.Text {
+	var wait hallq.Text
+	switch high := minutes(highS); {
+	case highS < 60:
+		wait = hallq.Text{EN: "less than a minute", ZH: "不到 1 分钟"}
+	case lowS < 60:
+		wait = hallq.Text{EN: fmt.Sprintf("up to %d min", high), ZH: fmt.Sprintf("%d 分钟以内", high)}
+	default:
+		span := strconv.Itoa(high)
+		if low := min(minutes(lowS), high); low < high {
+			span = fmt.Sprintf("%d–%d", low, high)
+		}
+		wait = hallq.Text{EN: span + " min", ZH: "约 " + span + " 分钟"}
 	}
-	return hallq.Text{EN: fmt.Sprintf("Estimated wait: %d-%d min", low, high), ZH: fmt.Sprintf("预计等候 %d-%d 分钟", low, high)}, true
+	return hallq.Text{EN: "Estimated wait: " + wait.EN, ZH: "预计等候 " + wait.ZH}
+}
+
+// minutes rounds seconds up to whole minutes, at least 1.
+func minutes(seconds int) int {
+	return max(1, (seconds+59)/60)
 }
 
 // printerText encodes s in GB18030 for a printer in Chinese mode. Control
 // characters become spaces, so that no text can slip a command into the
 // job; characters that need four bytes, which the fonts of thermal printers
-// (GB2312 or GBK) lack, become '?'.
+// (GB2312 or GBK) lack, become '?'. The en dash of a range, "5–10", becomes
+// a hyphen: GB18030 has it only at A843, one of GBK's additions to GB2312,
+// and A1AA, the dash of GB2312, is the em dash.
 func printerText(s string) []byte {
 	gb18030 := simplifiedchinese.GB18030.NewEncoder()
 	out := make([]byte, 0, len(s))
@@ -143,6 +167,8 @@ func printerText(s string) []byte {
 		switch {
 		case r < 0x20 || r >= 0x7f && r < 0xa0:
 			out = append(out, ' ')
+		case r == '\u2013': // en dash
+			out = append(out, '-')
 		case r < 0x7f:
 			out = append(out, byte(r))
 		default:

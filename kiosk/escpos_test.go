@@ -2,10 +2,12 @@ package kiosk_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/hex"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -29,6 +31,8 @@ func TestPrinterText(t *testing.T) {
 		{"C1Controls", "a\u0085b", "612062"},
 		{"FourBytes", "a😀b", "613f62"},
 		{"InvalidUTF8", "a\xffb", "613f62"},
+		{"EnDash", "5–15 分钟", hex.EncodeToString([]byte("5-15 ")) + "b7d6d6d3"},
+		{"EmDash", "a—b", "61a1aa62"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := hex.EncodeToString(kiosk.PrinterText(tt.in)); got != tt.want {
@@ -113,28 +117,36 @@ func TestAheadText(t *testing.T) {
 	}
 }
 
+// The slip says the wait in the words of the kiosk's screen and its
+// browser-printed ticket: waitLine of waitRange in the pages' scripts.
 func TestWaitText(t *testing.T) {
 	for _, tt := range []struct {
 		low, high int
-		ok        bool
 		en, zh    string
 	}{
-		{0, 0, false, "", ""},
-		{0, 150, true, "Estimated wait: 0-3 min", "预计等候 0-3 分钟"},
-		{300, 900, true, "Estimated wait: 5-15 min", "预计等候 5-15 分钟"},
-		{330, 899, true, "Estimated wait: 5-15 min", "预计等候 5-15 分钟"},
-		{600, 600, true, "Estimated wait: about 10 min", "预计等候约 10 分钟"},
-		{0, 30, true, "Estimated wait: 0-1 min", "预计等候 0-1 分钟"},
+		{0, 0, "less than a minute", "不到 1 分钟"},
+		{0, 30, "less than a minute", "不到 1 分钟"},
+		{45, 59, "less than a minute", "不到 1 分钟"},
+		{0, 60, "up to 1 min", "1 分钟以内"},
+		{0, 150, "up to 3 min", "3 分钟以内"},
+		{59, 360, "up to 6 min", "6 分钟以内"},
+		{60, 360, "1–6 min", "约 1–6 分钟"},
+		{300, 900, "5–15 min", "约 5–15 分钟"},
+		{330, 899, "6–15 min", "约 6–15 分钟"},
+		{600, 600, "10 min", "约 10 分钟"},
+		{590, 600, "10 min", "约 10 分钟"},
+		{900, 600, "10 min", "约 10 分钟"},
 	} {
-		got, ok := kiosk.WaitText(tt.low, tt.high)
-		if ok != tt.ok || got.EN != tt.en || got.ZH != tt.zh {
-			t.Errorf("WaitText(%d, %d) = %q, %v; want %q / %q, %v", tt.low, tt.high, got, ok, tt.en, tt.zh, tt.ok)
+		got := kiosk.WaitText(tt.low, tt.high)
+		if want := (hallq.Text{EN: "Estimated wait: " + tt.en, ZH: "预计等候 " + tt.zh}); got != want {
+			t.Errorf("WaitText(%d, %d) = %q, want %q", tt.low, tt.high, got, want)
 		}
 	}
 }
 
 // testSlip is a slip as the default hall prints it.
 var testSlip = kiosk.Slip{
+	Lang:     "zh",
 	Hall:     hallq.Text{EN: "Service Hall", ZH: "服务大厅"},
 	Number:   "A023",
 	Service:  hallq.Text{EN: "Personal", ZH: "个人业务"},
@@ -173,8 +185,8 @@ func TestSlip(t *testing.T) {
 		line("2026-11-25 17:04"),
 		line("前面还有 3 人"),
 		line("3 people ahead"),
-		line("预计等候 5-15 分钟"),
-		line("Estimated wait: 5-15 min"),
+		line("预计等候 约 5–15 分钟"),
+		line("Estimated wait: 5–15 min"),
 		line("扫码查看排队进度"),
 		line("Scan to follow your turn"),
 		qr,
@@ -197,6 +209,9 @@ func TestSlip(t *testing.T) {
 	if bytes.Contains(job, []byte{0x10}) {
 		t.Errorf("the job holds a DLE byte, which a printer could take for a real-time command")
 	}
+	if !bytes.Contains(job, []byte("Estimated wait: 5-15 min\n")) {
+		t.Errorf("the wait's range is not printed with a hyphen, which every printer font has")
+	}
 
 	golden := filepath.Join("testdata", "slip.escpos")
 	if *update {
@@ -210,6 +225,41 @@ func TestSlip(t *testing.T) {
 	}
 	if !bytes.Equal(job, want) {
 		t.Errorf("the job differs from %s; run go test -update if the change is meant", golden)
+	}
+}
+
+// A slip prints each line in the ticket's language first, then in the
+// other, as the browser prints a ticket; a language the hall does not
+// speak counts as its first, English.
+func TestSlip_Language(t *testing.T) {
+	zhFirst := [][]string{
+		{"服务大厅", "Service Hall"},
+		{"个人业务", "Personal"},
+		{"前面还有 3 人", "3 people ahead"},
+		{"预计等候 约 5–15 分钟", "Estimated wait: 5–15 min"},
+		{"扫码查看排队进度", "Scan to follow your turn"},
+	}
+	for _, tt := range []struct {
+		lang    string
+		enFirst bool
+	}{{"zh", false}, {"en", true}, {"", true}, {"fr", true}} {
+		t.Run(tt.lang, func(t *testing.T) {
+			s := testSlip
+			s.Lang = tt.lang
+			job, err := kiosk.SlipESCPOS(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pair := range zhFirst {
+				first, second := pair[0], pair[1]
+				if tt.enFirst {
+					first, second = second, first
+				}
+				if !bytes.Contains(job, append(line(first), line(second)...)) {
+					t.Errorf("the slip does not print %q, then %q", first, second)
+				}
+			}
+		})
 	}
 }
 
@@ -264,6 +314,43 @@ func TestStatusProblem(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := kiosk.StatusProblem(tt.printer, tt.offline, tt.paper); got != tt.want {
 				t.Errorf("StatusProblem(%#x, %#x, %#x) = %q, want %q", tt.printer, tt.offline, tt.paper, got, tt.want)
+			}
+		})
+	}
+}
+
+// Managers hear of news of a printer: a problem once, and again only after
+// AlertEvery; that it works again once after a problem that stopped it.
+func TestPrinterNews(t *testing.T) {
+	const (
+		ok, low, out = hallq.PrinterOK, hallq.PrinterPaperLow, hallq.PrinterPaperOut
+		cover, off   = hallq.PrinterCoverOpen, hallq.PrinterOffline
+	)
+	for _, tt := range []struct {
+		name   string
+		every  time.Duration // 10 min when 0
+		states []string
+		want   []string
+	}{
+		{"FirstSeenWorking", 0, []string{ok, ok}, []string{"", ""}},
+		{"FirstSeenOut", 0, []string{out, out, ok, ok}, []string{out, "", ok, ""}},
+		{"LowFlapping", 0, []string{ok, low, ok, low, ok, low}, []string{"", low, "", "", "", ""}},
+		{"OutFlapping", 0, []string{out, ok, out, ok, out, ok}, []string{out, ok, "", "", "", ""}},
+		{"EachProblemOnce", 0, []string{out, cover, off, ok}, []string{out, cover, off, ok}},
+		{"OutThenLow", 0, []string{out, low, ok}, []string{out, low, ""}},
+		// Paper low was told lately: that the printer prints is told as
+		// working again, not kept from managers who think it out of paper.
+		{"OutThenLowToldLately", 0, []string{low, out, low}, []string{low, out, ok}},
+		// Out of paper again, told lately, while managers know the cover is
+		// open: nothing; that it works again is news.
+		{"AgainWhileOpen", 0, []string{out, cover, out, ok}, []string{out, cover, "", ok}},
+		{"AfterAlertEvery", 4 * time.Minute, []string{out, ok, ok, ok, out}, []string{out, ok, "", "", out}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			every := cmp.Or(tt.every, 10*time.Minute)
+			got := kiosk.PrinterNews(every, tt.states...)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("printer %q: alerts %q, want %q", tt.states, got, tt.want)
 			}
 		})
 	}

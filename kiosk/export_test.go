@@ -1,5 +1,7 @@
 package kiosk
 
+import "time"
+
 // StatusURL is statusURL, for tests of the address a QR code holds.
 var StatusURL = statusURL
 
@@ -19,4 +21,20 @@ type Slip = slip
 // StatusProblem decodes a printer's answers to DLE EOT 1, 2 and 4.
 func StatusProblem(printer, offline, paper byte) string {
 	return status{printer, offline, paper}.problem()
+}
+
+// PrinterNews returns the alerts managers hear of one printer found in
+// each of states in turn, a minute apart, with alerts every the given
+// interval at most; "" where they hear nothing.
+func PrinterNews(every time.Duration, states ...string) []string {
+	var p printers
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	out := make([]string, len(states))
+	for i, state := range states {
+		alert, told := p.next("printer", state, now, every)
+		p.record("printer", alert, told, now)
+		out[i] = alert
+		now = now.Add(time.Minute)
+	}
+	return out
 }

@@ -95,7 +95,7 @@ func (h *Handler) print(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	state, err := h.printers.print(ctx, h.Alerts, d, h.printTimeout(), job)
+	state, err := h.printers.print(ctx, h.Alerts, h.alertClock(), d, h.printTimeout(), job)
 	if err != nil {
 		web.Error(w, r, err)
 		return
@@ -113,6 +113,19 @@ func (h *Handler) printTimeout() time.Duration {
 		return h.PrintTimeout
 	}
 	return DefaultPrintTimeout
+}
+
+// alertClock returns the Handler's clock of printer alerts, its defaults
+// filled in.
+func (h *Handler) alertClock() alertClock {
+	c := alertClock{now: h.Now, every: h.AlertEvery}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.every <= 0 {
+		c.every = DefaultAlertEvery
+	}
+	return c
 }
 
 // printClient returns the key of r's client in the print limit: the kiosk,

@@ -41,6 +41,7 @@ type fakePrinter struct {
 	mu     sync.Mutex
 	status [3]byte
 	silent bool
+	chatty bool // it sends bytes of its own after its status, and reads the job late
 	conns  map[net.Conn]bool
 	hold   *held // the connection whose answers wait, while holdFirst is in force
 }
@@ -55,7 +56,13 @@ type held struct {
 // newFakePrinter starts a fake printer that is ready, for the rest of t.
 func newFakePrinter(t *testing.T) *fakePrinter {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return startFakePrinter(t, net.ListenConfig{})
+}
+
+// startFakePrinter starts a fake printer listening with lc.
+func startFakePrinter(t *testing.T, lc net.ListenConfig) *fakePrinter {
+	t.Helper()
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +102,20 @@ func (p *fakePrinter) accept() {
 	}
 }
 
+// newChattyPrinter starts a fake printer that, like some real ones, sends
+// bytes nobody asked for (an automatic status back) after its last status
+// answer, and reads the job only a moment later, through a small receive
+// buffer: a hub that closes the connection with those bytes unread resets
+// it, and the part of the job still on its way is lost.
+func newChattyPrinter(t *testing.T) *fakePrinter {
+	t.Helper()
+	p := startFakePrinter(t, net.ListenConfig{Control: smallReceiveBuffer(t)})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.chatty = true
+	return p
+}
+
 // dleEOT starts a real-time status request.
 var dleEOT = []byte{0x10, 0x04}
 
@@ -108,6 +129,9 @@ func (p *fakePrinter) serve(conn net.Conn) {
 		p.mu.Unlock()
 		conn.Close()
 	}()
+	p.mu.Lock()
+	chatty := p.chatty
+	p.mu.Unlock()
 	var got, job []byte
 	buf := make([]byte, 4096)
 	for {
@@ -121,6 +145,10 @@ func (p *fakePrinter) serve(conn net.Conn) {
 			}
 			job = append(job, got[:i]...)
 			p.answer(conn, got[i+2])
+			if chatty && got[i+2] == 4 {
+				conn.Write([]byte{0x14, 0x00, 0x00, 0x0f}) // an automatic status back
+				time.Sleep(100 * time.Millisecond)         // long enough for a hub to close on it
+			}
 			got = got[i+3:]
 		}
 		if err != nil {
@@ -231,6 +259,7 @@ func newPrintHub(t *testing.T, limit int) *hubtest.Hub {
 			Alerts:       h.Store,
 			PrintTimeout: printTimeout,
 			PrintLimit:   web.NewRateLimiter(limit, h.Clock.Now),
+			Now:          h.Clock.Now,
 		}
 		k.Routes(r)
 	})
@@ -472,6 +501,125 @@ func TestTicketPrint_PaperOut(t *testing.T) {
 	watch.want(t, d, "")
 }
 
+// A printer whose paper sensor flaps between ok and paper_low raises one
+// alert, not one a flap: running low is no stop, so paper again is no news,
+// and the same problem is told at most once in AlertEvery.
+func TestTicketPrint_Flapping(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	watch := watchAlerts(t, h)
+	d, auth := kioskWith(t, h, "Entrance", p)
+	tk := issue(t, h, map[string]string{"service": "A"})
+
+	for i := range 6 {
+		p.set([][3]byte{ready, paperLow}[i%2])
+		wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
+		p.job(t)
+		h.Clock.Add(time.Minute)
+	}
+	watch.want(t, d, hallq.PrinterPaperLow)
+
+	// Ten minutes after the alert, paper still running low is told again;
+	// paper again never is.
+	h.Clock.Add(5 * time.Minute)
+	for _, status := range [][3]byte{paperLow, ready, paperLow} {
+		p.set(status)
+		wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
+		p.job(t)
+	}
+	watch.want(t, d, hallq.PrinterPaperLow)
+}
+
+// A printer out of paper, then working, then out of paper again within ten
+// minutes raises two alerts, out of paper and working again; the second
+// time it runs out is told ten minutes after the first.
+func TestTicketPrint_AlertEvery(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	watch := watchAlerts(t, h)
+	d, auth := kioskWith(t, h, "Entrance", p)
+	tk := issue(t, h, map[string]string{"service": "A"})
+	try := func(status [3]byte) {
+		t.Helper()
+		p.set(status)
+		res := h.Do(t, "POST", printPath(tk), nil, auth)
+		if status == ready {
+			wantPrinted(t, res)
+		} else {
+			wantUnavailable(t, res, "out of paper")
+		}
+		p.job(t)
+	}
+
+	try(paperOut)
+	h.Clock.Add(2 * time.Minute)
+	try(ready)
+	h.Clock.Add(2 * time.Minute)
+	try(paperOut)
+	if got := watch.since(t); len(got) != 2 || got[0].Problem != hallq.PrinterPaperOut || got[1].Problem != hallq.PrinterOK {
+		t.Fatalf("alerts %+v, want two: paper_out, then ok", got)
+	}
+	h.Clock.Add(5*time.Minute + 59*time.Second)
+	try(paperOut)
+	try(ready) // managers were told it works: no news
+	try(paperOut)
+	watch.want(t, d, "")
+
+	h.Clock.Add(time.Second) // ten minutes since they heard it is out of paper
+	try(paperOut)
+	watch.want(t, d, hallq.PrinterPaperOut)
+	try(paperOut)
+	watch.want(t, d, "")
+	try(ready)
+	watch.want(t, d, hallq.PrinterOK)
+}
+
+// Two kiosks that share a printer share what managers hear of it: one
+// alert when it runs out of paper, whichever kiosk finds out, and one when
+// it works again.
+func TestTicketPrint_SharedPrinter(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	watch := watchAlerts(t, h)
+	entrance, entranceAuth := kioskWith(t, h, "Entrance", p)
+	lobby, lobbyAuth := kioskWith(t, h, "Lobby", p)
+	tk := issue(t, h, map[string]string{"service": "A"})
+
+	p.set(paperOut)
+	wantUnavailable(t, h.Do(t, "POST", printPath(tk), nil, entranceAuth), "out of paper")
+	p.job(t)
+	watch.want(t, entrance, hallq.PrinterPaperOut)
+	wantUnavailable(t, h.Do(t, "POST", printPath(tk), nil, lobbyAuth), "out of paper")
+	p.job(t)
+	watch.want(t, lobby, "")
+
+	p.set(ready)
+	wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, lobbyAuth))
+	p.job(t)
+	watch.want(t, lobby, hallq.PrinterOK)
+	wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, entranceAuth))
+	p.job(t)
+	watch.want(t, entrance, "")
+}
+
+// The hub's printer prints a ticket in the ticket's language first, then in
+// the other, as the kiosk's browser does.
+func TestTicketPrint_Language(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	_, auth := kioskWith(t, h, "Entrance", p)
+	for _, tt := range []struct {
+		lang          string
+		first, second string
+	}{{"zh", "服务大厅", "Service Hall"}, {"en", "Service Hall", "服务大厅"}} {
+		tk := issue(t, h, map[string]string{"service": "A", "lang": tt.lang})
+		wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
+		if job := p.job(t); !bytes.Contains(job, append(line(tt.first), line(tt.second)...)) {
+			t.Errorf("a ticket in %s does not print %q, then %q", tt.lang, tt.first, tt.second)
+		}
+	}
+}
+
 func TestTicketPrint_CoverOpen(t *testing.T) {
 	h := newPrintHub(t, 0)
 	p := newFakePrinter(t)
@@ -541,6 +689,22 @@ func TestTicketPrint_OneAtATime(t *testing.T) {
 		if job := p.job(t); len(job) != 0 && !bytes.Contains(job, []byte(second.Number)) {
 			t.Errorf("a job other than %s's: % x", second.Number, job)
 		}
+	}
+}
+
+// A printer that sends bytes of its own gets the whole job: the hub reads
+// them before it closes, so the connection ends cleanly, not with a reset
+// that would cut the job.
+func TestTicketPrint_ChattyPrinter(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newChattyPrinter(t)
+	_, auth := kioskWith(t, h, "Entrance", p)
+	tk := issue(t, h, map[string]string{"service": "A"})
+
+	wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
+	job := p.job(t)
+	if cut := []byte{0x1d, 'V', 66, 0}; !bytes.HasSuffix(job, cut) {
+		t.Errorf("the printer got %d bytes of the job, ending % x; want all of it, ending with the cut", len(job), job[max(0, len(job)-8):])
 	}
 }
 

@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net"
 	"sync"
@@ -92,7 +93,25 @@ func sendJob(ctx context.Context, addr string, timeout time.Duration, job []byte
 		slog.Info("kiosk: a printer did not take a job", "printer", addr, "err", err)
 		return hallq.PrinterOffline
 	}
+	finish(conn)
 	return state
+}
+
+// drainTime bounds how long a job's connection waits for the printer to
+// end it, reading what the printer still sends.
+const drainTime = 500 * time.Millisecond
+
+// finish ends a job's connection gently: it closes the hub's side for
+// writing, so the printer reads the job to its end, then reads and drops
+// what the printer sends, until the printer closes or drainTime passes.
+// Closing a connection with bytes unread, such as a printer's automatic
+// status back, would reset it, and the printer could lose the end of the job.
+func finish(conn net.Conn) {
+	if c, ok := conn.(interface{ CloseWrite() error }); ok {
+		c.CloseWrite()
+	}
+	conn.SetReadDeadline(time.Now().Add(drainTime))
+	io.Copy(io.Discard, conn)
 }
 
 // askStatus asks the printer on conn for its real-time status, one request
@@ -116,20 +135,41 @@ func askStatus(conn net.Conn, timeout time.Duration) (status, error) {
 	return s, nil
 }
 
-// printers are the kiosks' printers as the hub knows them: one job at a
-// time on each, and the last state of each kiosk's printer, so that managers
-// hear of changes only, not of every ticket a printer without paper misses.
-// The zero value is ready.
+// DefaultAlertEvery is how often, at most, managers hear of the same
+// problem with one printer when the Handler sets no AlertEvery.
+const DefaultAlertEvery = 10 * time.Minute
+
+// printers are the kiosks' printers as the hub knows them, by address: one
+// job at a time on each, and what managers have heard of each, so that they
+// hear of news only: not of every ticket a printer without paper misses,
+// nor of every flap of a near-end paper sensor or a flaky link, nor twice
+// when two kiosks share a printer. The zero value is ready.
 type printers struct {
 	mu    sync.Mutex
-	turns map[string]chan struct{} // by printer address: a token while a job runs
-	last  map[uint64]string        // by kiosk: the last state its printer was in
+	turns map[string]chan struct{} // a token while a job runs
+	news  map[string]*printerNews  // what managers have heard of the printer
+}
+
+// printerNews is what managers have heard of one printer.
+type printerNews struct {
+	// told is the state managers take the printer to be in: the last they
+	// heard of, or hallq.PrinterOK once a printer low on paper has paper
+	// again, or a printer first seen works.
+	told string
+	// raised is when managers last heard of each problem.
+	raised map[string]time.Time
+}
+
+// alertClock is when an alert is raised and how often the same one may be.
+type alertClock struct {
+	now   func() time.Time
+	every time.Duration
 }
 
 // print sends job to kiosk d's printer when it can print, and tells
-// managers through alerts when the printer's state has changed. It returns
-// the printer's state; an error only when ctx ended first.
-func (p *printers) print(ctx context.Context, alerts hallq.AlertService, d *hallq.Device, timeout time.Duration, job []byte) (string, error) {
+// managers through alerts of news of the printer's state. It returns the
+// printer's state; an error only when ctx ended first.
+func (p *printers) print(ctx context.Context, alerts hallq.AlertService, clock alertClock, d *hallq.Device, timeout time.Duration, job []byte) (string, error) {
 	turn := p.turn(d.Printer)
 	select {
 	case turn <- struct{}{}:
@@ -138,13 +178,18 @@ func (p *printers) print(ctx context.Context, alerts hallq.AlertService, d *hall
 	}
 	defer func() { <-turn }()
 	state := sendJob(ctx, d.Printer, timeout, job)
-	if prev, changed := p.record(d.ID, state); changed {
-		a := hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name, Problem: state}
+	// While the turn is held, no other job changes the printer's news.
+	now := clock.now()
+	alert, told := p.next(d.Printer, state, now, clock.every)
+	if alert != "" {
+		a := hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name, Problem: alert}
 		if err := alerts.RaiseAlert(context.WithoutCancel(ctx), a); err != nil {
-			slog.Error("kiosk: a printer alert could not be raised", "device", d.ID, "problem", state, "err", err)
-			p.restore(d.ID, prev)
+			// Managers did not hear of it: the next job tells it again.
+			slog.Error("kiosk: a printer alert could not be raised", "device", d.ID, "printer", d.Printer, "problem", alert, "err", err)
+			return state, nil
 		}
 	}
+	p.record(d.Printer, alert, told, now)
 	return state, nil
 }
 
@@ -163,31 +208,65 @@ func (p *printers) turn(addr string) chan struct{} {
 	return t
 }
 
-// record remembers state as kiosk id's printer's last and reports the one
-// before it, and whether managers should hear of the change: a new state, but
-// not a printer first seen working.
-func (p *printers) record(id uint64, state string) (prev string, changed bool) {
+// next returns what managers should hear of the printer at addr now that
+// it is in state, or "" for nothing, and the state they then take it to be
+// in.
+func (p *printers) next(addr, state string, now time.Time, every time.Duration) (alert, told string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.last == nil {
-		p.last = make(map[uint64]string)
-	}
-	prev, known := p.last[id]
-	p.last[id] = state
-	if !known {
-		return "", state != hallq.PrinterOK
-	}
-	return prev, prev != state
+	return p.news[addr].next(state, now, every)
 }
 
-// restore puts back the state kiosk id's printer had before record, so that
-// a change managers did not hear of is told again on the next job.
-func (p *printers) restore(id uint64, prev string) {
+// record remembers that managers take the printer at addr to be in told,
+// and heard of alert, if any, at now.
+func (p *printers) record(addr, alert, told string, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if prev == "" {
-		delete(p.last, id)
-		return
+	if p.news == nil {
+		p.news = make(map[string]*printerNews)
 	}
-	p.last[id] = prev
+	n, ok := p.news[addr]
+	if !ok {
+		n = &printerNews{raised: make(map[string]time.Time)}
+		p.news[addr] = n
+	}
+	n.told = told
+	if alert != "" {
+		n.raised[alert] = now
+	}
+}
+
+// stops reports whether a printer in state cannot print: managers hear
+// when it works again.
+func stops(state string) bool {
+	return state != "" && !prints(state)
+}
+
+// next returns what managers should hear of a printer now in state, at now,
+// or "" for nothing, and the state they then take it to be in. A problem is
+// news when it is not the one they know of and they have not heard of it
+// within every; that the printer works again is news once after a problem
+// that stopped it, not after paper running low.
+func (n *printerNews) next(state string, now time.Time, every time.Duration) (alert, told string) {
+	if n == nil {
+		n = &printerNews{}
+	}
+	if state == n.told {
+		return "", n.told
+	}
+	if state != hallq.PrinterOK {
+		if at, ok := n.raised[state]; !ok || now.Sub(at) >= every {
+			return state, state
+		}
+	}
+	switch {
+	case prints(state) && stops(n.told):
+		// It works again, low on paper maybe, heard of lately.
+		return hallq.PrinterOK, hallq.PrinterOK
+	case state == hallq.PrinterOK:
+		// It was low on paper, or not known: nothing to tell.
+		return "", hallq.PrinterOK
+	}
+	// A problem managers heard of lately.
+	return "", n.told
 }
