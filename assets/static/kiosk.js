@@ -21,8 +21,11 @@
 import { connect } from "/assets/live.js";
 import { LANGS, clock, minutes, text, waitRange } from "/assets/i18n.js";
 
-const RESULT_S = 20; // the ticket stays on screen this long
-const RESULT_PRINT_FAILED_S = 45; // … and longer when the printer failed
+// The ticket stays on screen only as long as its customer needs: its QR
+// code is the ticket's token, and whoever scans it can cancel the ticket.
+const RESULT_S = 12; // printed by the browser, or by the hub's printer
+const RESULT_PAPER_S = 10; // … at most this long once the hub says the paper is out
+const RESULT_PRINT_FAILED_S = 45; // the printer failed: the screen is the ticket
 const CARD_IDLE_MS = 45000; // a card read but no service chosen is forgotten
 const KEYPAD_IDLE_MS = 60000; // the keypad goes back to the start when left
 const SETUP_IDLE_MS = 120000; // so does the setup screen
@@ -94,7 +97,11 @@ const T = {
     zh: "打印机出现故障 — 请拍下此屏幕或扫描二维码",
     en: "The printer is not working — please photograph this screen or scan the code",
   },
-  justClosed: { zh: (s) => `抱歉，${s} 刚刚停止取号。`, en: (s) => `Sorry, ${s} has just closed.` },
+  // Of a service (its object: each language its own name).
+  justClosed: {
+    zh: (s) => `抱歉，“${serviceName(s, "zh")}”刚刚停止取号。`,
+    en: (s) => `Sorry, ${serviceName(s, "en")} has just closed.`,
+  },
   rateLimited: { zh: "请稍等片刻再取号。", en: "Please wait a moment, then try again." },
   failed: {
     zh: "暂时无法出票，请再试一次或联系工作人员。",
@@ -127,6 +134,10 @@ const T = {
     en: (n) => `Paired as “${n}”, without a printer: this browser prints the tickets.`,
   },
   keyDelete: { zh: "删除", en: "Delete" },
+  setupCardIgnored: {
+    zh: "刚才刷了卡：设置页面不读取卡号，配对码未改动。",
+    en: "A card was swiped: this screen does not read cards, and the pairing code is unchanged.",
+  },
 };
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -219,7 +230,10 @@ function show(screen) {
   body.dataset.screen = screen;
   for (const s of screens) $(`screen-${s}`).hidden = s !== screen;
   cancel("idle");
-  if (screen !== "result") stopCountdown();
+  if (screen !== "result") {
+    stopCountdown();
+    clearResult();
+  }
   if (screen === "keypad") later("idle", KEYPAD_IDLE_MS, home);
   if (screen === "setup") later("idle", SETUP_IDLE_MS, home);
   if (screen === "card-unknown") later("idle", KEYPAD_IDLE_MS, home);
@@ -238,7 +252,6 @@ function back() {
 function home() {
   forgetCard();
   hideMessage();
-  state.ticket = null;
   state.retryService = null;
   state.keypad = "";
   if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
@@ -418,6 +431,28 @@ async function loadHall() {
   }
 }
 
+// refreshHall reads the hall's services again, once: the hub refused a
+// ticket for a service this page still showed open. The live view goes on
+// changing them afterwards.
+async function refreshHall() {
+  try {
+    const res = await fetch("/api/v1/hall", { cache: "no-store" });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const hall = await res.json();
+    state.tiers = hall.tiers || state.tiers;
+    setServices(hall.services);
+  } catch (err) {
+    console.warn("kiosk: reading the hall again", err);
+  }
+}
+
+// markClosed shows service id closed until the hub says more.
+function markClosed(id) {
+  const s = findService(id);
+  if (!s || !s.accepting) return;
+  setServices(state.services.map((x) => (x === s ? { ...s, accepting: false, closed_reason: "closed" } : x)));
+}
+
 const live = { synced: false };
 function followHall() {
   connect("/ws/display", {
@@ -515,9 +550,17 @@ function forgetCard() {
 
 // The reader's keystrokes come to the document, whatever has the focus: a
 // burst of characters a few milliseconds apart, then Enter (or Tab).
-const wedge = { buffer: "", last: -Infinity, swallow: "" };
+//
+// On the setup screen a card is no use, and its Enter would submit the
+// pairing form: every failed pairing counts against the kiosk, and ten
+// block pairing for a while. There a burst is dropped instead: the
+// characters of its start that reached the pairing field before it was
+// known to be a burst are taken back out, the rest never get there, and its
+// Enter presses nothing. A person typing a code types slower than a reader.
+const wedge = { buffer: "", last: -Infinity, swallow: "", field: null, dropped: false };
 function onKeyDown(e) {
-  if (state.screen === "setup" || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+  if (e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+  const setup = state.screen === "setup";
   // When the key was pressed, not when this page got to it: a busy page
   // must not split a reader's burst.
   const now = e.timeStamp;
@@ -527,18 +570,56 @@ function onKeyDown(e) {
     wedge.buffer = "";
     wedge.last = -Infinity;
     if (read === "") return; // a person's Enter or Tab: leave it be
-    e.preventDefault(); // or Enter would press the focused button
+    e.preventDefault(); // or Enter would press the focused button, or submit
     wedge.swallow = e.key; // … on its keypress, too
-    if (!state.busy) useCard(read);
+    if (setup) dropBurst();
+    else if (!state.busy) useCard(read);
     return;
   }
   if (e.key.length !== 1) return; // Shift and the like: part of a burst
-  if (!burst) wedge.buffer = "";
+  if (!burst) {
+    wedge.buffer = "";
+    wedge.dropped = false;
+    wedge.field = setup ? fieldState() : null;
+  }
   if (wedge.buffer.length < WEDGE_MAX) wedge.buffer += e.key;
   wedge.last = now;
+  if (setup) {
+    // A person's keys go to the pairing field, until they are a burst.
+    if (wedge.buffer.length >= WEDGE_MIN) {
+      e.preventDefault();
+      dropBurst();
+    }
+    return;
+  }
   // No text field takes a character here; a space would press the focused
   // button, unless a person meant it.
   if (e.key !== " " || burst) e.preventDefault();
+}
+
+// fieldState remembers the text field that has the focus, as it was before
+// a key that may start a burst.
+function fieldState() {
+  const f = document.activeElement;
+  if (!(f instanceof HTMLInputElement)) return null;
+  return { el: f, value: f.value, start: f.selectionStart, end: f.selectionEnd };
+}
+
+// dropBurst undoes what a reader's burst typed on the setup screen, and
+// says why nothing happened, once per burst.
+function dropBurst() {
+  const f = wedge.field;
+  if (f && f.el.value !== f.value) {
+    f.el.value = f.value;
+    if (f.start !== null) f.el.setSelectionRange(f.start, f.end);
+  }
+  if (wedge.dropped) return;
+  wedge.dropped = true;
+  console.info("kiosk: a card reader's input on the setup screen, dropped");
+  const result = $("pair-result");
+  result.classList.remove("bad");
+  result.textContent = t("setupCardIgnored");
+  later("idle", SETUP_IDLE_MS, home);
 }
 
 // The reader's Enter presses nothing, on its keypress or its keyup either.
@@ -699,8 +780,12 @@ async function issue(service, card) {
 function refused(status, err, service, card) {
   const s = findService(service);
   if (status === 409 && err.code === "closed") {
+    // The next customer must not tap it again: closed here at once, then
+    // as the hub has it, with its reason.
+    markClosed(service);
     show("start");
-    showMessage("justClosed", serviceName(s, state.lang));
+    showMessage("justClosed", s || { id: service });
+    refreshHall();
   } else if (status === 429) {
     show("start");
     showMessage("rateLimited");
@@ -772,6 +857,21 @@ function renderResult() {
   $("r-wait").textContent = waitRange(tk.eta_low_s, tk.eta_high_s, lang);
   renderPrintStatus();
   renderPaper();
+}
+
+// clearResult forgets the ticket of the result screen and empties the
+// screen and the paper ticket: the QR code carries the ticket's token, and
+// the next person in line must not find it, not even in a hidden screen.
+function clearResult() {
+  if (state.ticket === null && !$("r-qr").hasAttribute("src")) return;
+  state.ticket = null;
+  state.printStatus = "";
+  for (const id of ["r-qr", "p-qr"]) $(id).removeAttribute("src");
+  for (const id of ["r-number", "r-service", "r-tier", "r-ahead", "r-wait", "r-print"]) $(id).replaceChildren();
+  for (const e of $("paper").querySelectorAll("p")) e.replaceChildren();
+  $("r-tier").hidden = true;
+  $("r-print").hidden = true;
+  $("countdown").textContent = "";
 }
 
 function renderPrintStatus() {
@@ -852,7 +952,10 @@ async function printOnHub(ticket) {
   body.dataset.print = ok ? "hub-ok" : "hub-failed";
   state.printStatus = ok ? "printed" : "failed";
   renderPrintStatus();
-  if (!ok) {
+  if (ok) {
+    // The customer holds the paper, with the same QR code on it.
+    if (countdownLeft + 1 > RESULT_PAPER_S) startCountdown(RESULT_PAPER_S);
+  } else {
     startCountdown(RESULT_PRINT_FAILED_S);
     loadDevice(); // the kiosk may have been unpaired
   }

@@ -5,13 +5,16 @@
 // the phone): while it waits, the number, the service, the people ahead and
 // the estimated wait; when it is called, a full screen "go to counter 3"
 // and a vibration, again on every recall; then being served, the end
-// (thank you, missed, cancelled, expired). "I'm leaving" cancels a waiting
-// ticket after a confirmation. It follows /ws/tickets/{token} with live.js,
-// which reconnects by itself; a lost link keeps the last view.
+// (thank you, missed, cancelled, expired). A missed ticket that staff can
+// still call back says until when; when that time has passed, the page says
+// the turn is missed for good and stops following. "I'm leaving" cancels a
+// waiting ticket after a confirmation. It follows /ws/tickets/{token} with
+// live.js, which reconnects by itself; a lost link keeps the last view, and
+// a phone that wakes up connects again for a fresh view.
 //
 // The body's data-view says which view shows (loading, the ticket's state,
-// or notfound) and data-lang the language: the stylesheet and the browser
-// tests read them.
+// missed: a no_show past its recall_until, or notfound) and data-lang the
+// language: the stylesheet and the browser tests read them.
 
 import { connect } from "/assets/live.js";
 import { clock, minutes, text, waitRange } from "/assets/i18n.js";
@@ -79,6 +82,19 @@ const ENDS = {
       en: "Please go to the desk: staff can still call your number again for a short while.",
       zh: "请尽快到咨询台，工作人员可在短时间内为您重新叫号。",
     },
+    // With the ticket's recall_until, as a clock time.
+    until: (at) => ({
+      en: `Staff can call your number again until ${at} — please go to the desk.`,
+      zh: `工作人员可在 ${at} 前为您重新叫号，请尽快到咨询台。`,
+    }),
+  },
+  missed: {
+    mark: "✕",
+    title: { en: "You missed your turn", zh: "您已过号" },
+    body: {
+      en: "This number can no longer be called. If you still need us, take a new ticket at the kiosk.",
+      zh: "此号码已无法再被叫号。如仍需办理业务，请重新取号。",
+    },
   },
   cancelled: {
     mark: "✕",
@@ -122,8 +138,10 @@ const state = {
   namesLoading: false,
   calledBack: false, // called again after a no-show
   received: 0, // websocket messages handed on so far
-  snapshots: 0,
+  lost: false, // the link was lost since its last snapshot: the hub may have restarted
   live: null, // the live.js link while the ticket may change
+  skewMs: 0, // the hub's clock minus the phone's, when they clearly differ
+  recallTimer: 0, // fires when a no-show's recall_until passes
   leaveMode: "ask", // the dialog: ask, busy, late or failed
 };
 
@@ -144,11 +162,76 @@ function deviceLang() {
 // could not be reached and body null unless the reply was a success.
 async function getJSON(path, init) {
   try {
+    const sent = Date.now();
     const res = await fetch(path, { headers: { Accept: "application/json" }, ...init });
+    noteClock(res, sent);
     const body = res.ok ? await res.json() : null;
     return { status: res.status, body };
   } catch {
     return { status: 0, body: null };
+  }
+}
+
+// noteClock compares the hub's clock (a reply's Date, to the second) with
+// the phone's: a phone set minutes wrong must not end a recall window early
+// or late. Differences of a few seconds are the Date's rounding, not skew.
+function noteClock(res, sent) {
+  const hub = Date.parse(res.headers.get("Date") || "");
+  if (Number.isNaN(hub)) return;
+  const skew = hub + 500 - (sent + Date.now()) / 2;
+  state.skewMs = Math.abs(skew) > 5000 ? skew : 0;
+}
+
+function hubNow() {
+  return Date.now() + state.skewMs;
+}
+
+// recallUntil returns the time (ms) until which staff can call a no-show
+// ticket back, or NaN when the hub did not say.
+function recallUntil(t) {
+  return t && t.state === "no_show" && typeof t.recall_until === "string" ? Date.parse(t.recall_until) : NaN;
+}
+
+// missed says whether t is a no-show that can no longer be called back.
+function missed(t) {
+  return recallUntil(t) <= hubNow(); // false for NaN
+}
+
+// mayChange says whether the hub may still change t: then the page follows it.
+function mayChange(t) {
+  return OPEN.has(t.state) && !missed(t);
+}
+
+// watchRecall sets the timer of the ticket's recall window, if it has one
+// still open: when it passes, the page says so and stops following.
+function watchRecall() {
+  clearTimeout(state.recallTimer);
+  state.recallTimer = 0;
+  const until = recallUntil(state.ticket);
+  if (!(until > hubNow())) return;
+  // Timers wait at most 2^31-1 ms; a later end is looked at again then.
+  const wait = Math.min(until - hubNow(), 2 ** 31 - 1);
+  state.recallTimer = setTimeout(recallEnded, wait);
+}
+
+// recallEnded runs at the end of the recall window (or later: a sleeping
+// phone's timers wait), and when the page shows again.
+function recallEnded() {
+  state.recallTimer = 0;
+  const t = state.ticket;
+  if (!t) return;
+  if (!missed(t)) {
+    watchRecall(); // early, or a ticket without a window
+    return;
+  }
+  stopFollowing();
+  render();
+}
+
+function stopFollowing() {
+  if (state.live) {
+    state.live.close(); // nothing more can happen to it
+    state.live = null;
   }
 }
 
@@ -179,10 +262,8 @@ function setTicket(t) {
   } else {
     state.calledBack = false;
   }
-  if (!OPEN.has(t.state) && state.live) {
-    state.live.close(); // nothing more can happen to it
-    state.live = null;
-  }
+  watchRecall();
+  if (!mayChange(t)) stopFollowing();
   if (t.counter && !state.counters.has(t.counter)) loadNames();
   render();
 }
@@ -198,10 +279,7 @@ function vibrate() {
 
 function showNotFound() {
   state.notFound = true;
-  if (state.live) {
-    state.live.close();
-    state.live = null;
-  }
+  stopFollowing();
   render();
 }
 
@@ -210,7 +288,10 @@ function follow() {
   state.live = connect(`/ws/tickets/${encodeURIComponent(token)}`, {
     onSnapshot(msg) {
       state.received++;
-      if (state.snapshots++ > 0) loadNames(); // back after a restart: names may have changed
+      // Back after a restart, names may have changed. (A link renewed on
+      // purpose, when quiet or when the page shows again, was not lost.)
+      if (state.lost) loadNames();
+      state.lost = false;
       setTicket(msg.ticket);
     },
     onMessage(msg) {
@@ -219,6 +300,7 @@ function follow() {
       setTicket(msg.ticket);
     },
     onStatus(status) {
+      if (status === "offline") state.lost = true;
       // Never connected, and the first look at the ticket failed too: ask
       // again whether it exists, as an unknown token would retry forever.
       if (status === "offline" && !state.ticket) recheck();
@@ -232,10 +314,19 @@ async function recheck() {
   else if (r.body && !state.ticket) setTicket(r.body);
 }
 
-// A phone that slept may hold a link that died without a word: look at the
-// ticket as soon as the page shows again, unless the link spoke meanwhile.
+// A phone that slept may hold a link that died without a word, and timers
+// that did not fire: as soon as the page shows again, the recall window is
+// looked at and the link connects again, for a fresh snapshot. (With a
+// live.js without reconnect(), the ticket is read once instead, unless the
+// link spoke meanwhile.)
 document.addEventListener("visibilitychange", async () => {
-  if (document.visibilityState !== "visible" || !state.live || !state.ticket) return;
+  if (document.visibilityState !== "visible") return;
+  if (state.ticket && state.recallTimer !== 0) recallEnded();
+  if (!state.live || !state.ticket) return;
+  if (typeof state.live.reconnect === "function") {
+    state.live.reconnect();
+    return;
+  }
   const seen = state.received;
   const r = await getJSON(ticketPath);
   if (r.body && state.received === seen && state.live) setTicket(r.body);
@@ -254,7 +345,8 @@ function serviceName(id) {
 
 function viewOf() {
   if (state.notFound) return "notfound";
-  return state.ticket ? state.ticket.state : "loading";
+  if (!state.ticket) return "loading";
+  return missed(state.ticket) ? "missed" : state.ticket.state;
 }
 
 const SECTIONS = { loading: "loading", waiting: "waiting", called: "called", serving: "serving" };
@@ -345,7 +437,8 @@ function renderEnded(view, t, tr) {
   const end = ENDS[view] || ENDS.notfound;
   $("e-mark").textContent = end.mark;
   $("e-title").textContent = tr(end.title);
-  $("e-body").textContent = tr(end.body);
+  const until = view === "no_show" ? recallUntil(t) : NaN;
+  $("e-body").textContent = tr(Number.isNaN(until) ? end.body : end.until(clock(t.recall_until)));
   $("e-number").textContent = t && view !== "notfound" ? `${t.number} · ${tr(serviceName(t.service))}` : "";
 }
 
@@ -374,6 +467,13 @@ function renderDialog() {
   // behind says what happened; the question is moot.
   const asking = state.leaveMode === "ask" || state.leaveMode === "failed";
   if (asking && (!t || t.state !== "waiting")) {
+    dialog.close();
+    return;
+  }
+  // Cancelled after all (an earlier try got through): what was asked is
+  // done, and the page behind says so.
+  if (state.leaveMode === "late" && t && t.state === "cancelled") {
+    state.leaveMode = "ask";
     dialog.close();
     return;
   }
@@ -426,9 +526,22 @@ $("leave-confirm").addEventListener("click", async () => {
     dialog.close();
     showNotFound();
   } else if (res && res.status === 409) {
-    // Called (or gone) a moment ago: show why, over its new state.
-    const r = await getJSON(ticketPath);
-    if (r.body) setTicket(r.body);
+    // Cancelled already (an earlier try that seemed to fail, or another
+    // tab): that is what the customer asked for. Otherwise called (or gone)
+    // a moment ago: show why, over its new state.
+    const body = await res.json().catch(() => null);
+    let t = cancelledIn(body);
+    if (!t) {
+      const r = await getJSON(ticketPath);
+      if (r.body) t = r.body;
+    }
+    if (t && t.state === "cancelled") {
+      state.leaveMode = "ask";
+      dialog.close();
+      setTicket(t);
+      return;
+    }
+    if (t) setTicket(t);
     state.leaveMode = "late";
     renderDialog();
   } else {
@@ -436,6 +549,15 @@ $("leave-confirm").addEventListener("click", async () => {
     renderDialog();
   }
 });
+
+// cancelledIn returns the cancelled ticket a refusal's body carries, if any.
+function cancelledIn(body) {
+  if (!body || typeof body !== "object") return null;
+  for (const t of [body, body.ticket, body.error && body.error.ticket]) {
+    if (t && typeof t === "object" && t.state === "cancelled" && typeof t.number === "string") return t;
+  }
+  return null;
+}
 
 // ---- language ----
 
@@ -472,7 +594,7 @@ async function start() {
   if (first.body) setTicket(first.body);
   // A ticket that can still change is followed; one that cannot is shown
   // as it is. When the first look failed, the link finds out.
-  if (!state.ticket || OPEN.has(state.ticket.state)) follow();
+  if (!state.ticket || mayChange(state.ticket)) follow();
 }
 
 start();

@@ -33,8 +33,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
 
 	"hallq"
+	"hallq/web"
 )
 
 // The kiosk's touch screen, upright and on its side.
@@ -86,16 +88,41 @@ const (
 
 // typeAt types keys to the page's document, one key every gap. The events
 // carry their times, so the page sees that pace whatever the test's own.
+// The times only go forward, and the keys of one call come a second after
+// the last of the call before, at the earliest: as a person's keys and then
+// a card's, not one burst.
 func typeAt(b *browser, keys string, gap time.Duration) {
 	b.t.Helper()
+	keyClocks.Lock()
 	at := time.Now()
+	last, ok := keyClocks.last[b]
+	if ok && at.Before(last.Add(time.Second)) {
+		at = last.Add(time.Second)
+	}
+	keyClocks.Unlock()
+	if !ok {
+		b.t.Cleanup(func() {
+			keyClocks.Lock()
+			delete(keyClocks.last, b)
+			keyClocks.Unlock()
+		})
+	}
 	b.run(chromedp.KeyEvent(keys, func(p *input.DispatchKeyEventParams) {
 		if p.Type == input.DispatchKeyEventTypeKeyDown {
 			at = at.Add(gap)
 		}
 		p.Timestamp = input.TimeSinceEpoch(float64(at.UnixMicro()) / 1e6)
 	}))
+	keyClocks.Lock()
+	keyClocks.last[b] = at
+	keyClocks.Unlock()
 }
+
+// keyClocks holds the time of the last key typeAt typed, per browser.
+var keyClocks = struct {
+	sync.Mutex
+	last map[*browser]time.Time
+}{last: map[*browser]time.Time{}}
 
 // tap clicks the element sel names.
 func tap(b *browser, sel string) {
@@ -172,8 +199,8 @@ func TestBrowser_KioskIssue(t *testing.T) {
 	if !regexp.MustCompile(`^(约 \d+(–\d+)? 分钟|不到 1 分钟)$`).MatchString(got["wait"]) {
 		t.Errorf("wait = %q, want a range in minutes", got["wait"])
 	}
-	if n, err := strconv.Atoi(got["countdown"]); err != nil || n < 10 || n > 20 {
-		t.Errorf("countdown = %q, want about 20 s", got["countdown"])
+	if n, err := strconv.Atoi(got["countdown"]); err != nil || n < 9 || n > 12 {
+		t.Errorf("countdown = %q, want about 12 s: the QR code must not wait for the next in line", got["countdown"])
 	}
 	if mine.Lang != "zh" || mine.Tier != "regular" {
 		t.Errorf("the ticket's lang/tier = %s/%s, want zh/regular", mine.Lang, mine.Tier)
@@ -189,7 +216,35 @@ func TestBrowser_KioskIssue(t *testing.T) {
 
 	tap(b, "#done")
 	b.waitJS(`document.body.dataset.screen === "start"`)
+	checkResultCleared(t, b, mine.Token, mine.Number)
 	b.waitJS(`document.querySelector('.service[data-service="A"] .svc-detail').textContent.includes("2 人等候")`)
+}
+
+// checkResultCleared fails the test when the page still holds the ticket
+// it showed: its QR code (the ticket's token, with which anyone can cancel
+// it) or its number, on the hidden result screen or the paper ticket.
+func checkResultCleared(t *testing.T, b *browser, token, number string) {
+	t.Helper()
+	got := browserEval[map[string]any](b, `({
+		qr: document.getElementById("r-qr").hasAttribute("src"),
+		paperQR: document.getElementById("p-qr").hasAttribute("src"),
+		number: document.getElementById("r-number").textContent,
+		paper: document.getElementById("paper").textContent.trim(),
+		html: document.documentElement.outerHTML,
+	})`)
+	if got["qr"] != false || got["paperQR"] != false {
+		t.Errorf("back at the start, a QR code is still set: screen %v, paper %v", got["qr"], got["paperQR"])
+	}
+	if got["number"] != "" || got["paper"] != "" {
+		t.Errorf("back at the start, the last ticket is still there: number %q, paper %q", got["number"], got["paper"])
+	}
+	html := got["html"].(string)
+	if strings.Contains(html, token) {
+		t.Errorf("back at the start, the page still holds the last ticket's token")
+	}
+	if strings.Contains(html, ">"+number+"<") {
+		t.Errorf("back at the start, the page still holds the last ticket's number %s", number)
+	}
 }
 
 // TestBrowser_KioskCardWedge reads a VIP card from a reader that types like
@@ -678,16 +733,32 @@ func TestBrowser_KioskHubPrinter(t *testing.T) {
 					t.Errorf("the hub printed %v, the browser %d times; want the ticket's token once and none", printed, browserPrinted)
 				}
 			}
-			if tc.wantPrint == "hub-failed" {
+			c := got["countdown"].(float64)
+			switch tc.wantPrint {
+			case "hub-failed":
 				if got["role"] != "alert" {
 					t.Errorf("the printer's failure has role %v, want alert", got["role"])
 				}
-				if c := got["countdown"].(float64); c < 40 {
-					t.Errorf("countdown %v s after a printer failure, want about 45", c)
+				if c < 40 {
+					t.Errorf("countdown %v s after a printer failure, want about 45: the screen is the ticket", c)
+				}
+			case "hub-ok":
+				if c > 10 {
+					t.Errorf("countdown %v s with the ticket printed, want at most 10", c)
+				}
+			default:
+				if c > 12 {
+					t.Errorf("countdown %v s with the ticket printed by the browser, want at most 12", c)
 				}
 			}
 			checkFits(t, b, "ticket")
 			b.screenshot("ticket")
+			if tc.wantPrint == "hub-ok" {
+				// Left alone, the screen goes back to the start by itself,
+				// without the ticket.
+				b.waitJS(`document.body.dataset.screen === "start"`)
+				checkResultCleared(t, b, q[0].Token, q[0].Number)
+			}
 		})
 	}
 }
@@ -759,10 +830,7 @@ func TestBrowser_KioskPairing(t *testing.T) {
 	if got := browserEval[string](b, `document.body.dataset.screen`); got != "start" {
 		t.Fatalf("a short press on the hall name: screen %s", got)
 	}
-	xy := browserEval[[]float64](b, `(() => { const r = document.getElementById("hall-name").getBoundingClientRect(); return [r.x + 20, r.y + r.height / 2]; })()`)
-	b.run(chromedp.MouseEvent(chromedp.MousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
-	b.waitJS(`document.body.dataset.screen === "setup"`)
-	b.run(chromedp.MouseEvent(chromedp.MouseReleased, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	openSetup(b)
 	if got := browserEval[string](b, `document.getElementById("setup-device").textContent`); got != "本机未配对：号票由本浏览器打印。" {
 		t.Errorf("device status %q", got)
 	}
@@ -809,6 +877,199 @@ func TestBrowser_KioskPairing(t *testing.T) {
 	}
 	tap(b, "#setup-back")
 	b.waitJS(`document.body.dataset.screen === "start"`)
+}
+
+// openSetup opens the setup screen as staff do: a press of three seconds
+// on the hall's name.
+func openSetup(b *browser) {
+	b.t.Helper()
+	xy := browserEval[[]float64](b, `(() => { const r = document.getElementById("hall-name").getBoundingClientRect(); return [r.x + 20, r.y + r.height / 2]; })()`)
+	b.run(chromedp.MouseEvent(chromedp.MousePressed, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.waitJS(`document.body.dataset.screen === "setup"`)
+	b.run(chromedp.MouseEvent(chromedp.MouseReleased, xy[0], xy[1], chromedp.ButtonLeft, chromedp.ClickCount(1)))
+}
+
+// TestBrowser_KioskSetupDropsCard swipes cards on the setup screen, into
+// the pairing field and with the Pair button focused: the field keeps what
+// the person typed, and nothing is sent to /api/v1/devices/pair (each try
+// there counts as a failed pairing, and ten block pairing for a while). A
+// person typing the code on a keyboard still pairs.
+func TestBrowser_KioskSetupDropsCard(t *testing.T) {
+	b := newBrowser(t)
+	b.setViewport(viewportKioskPortrait)
+	hub := startKioskHub(t)
+	d, err := hub.st.CreateDevice(context.Background(), kioskManager, hallq.NewDevice{Kind: hallq.DeviceKiosk, Name: "Entrance"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		pairs []string // the bodies of the pairing requests
+	)
+	target, err := url.Parse(hub.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/devices/pair", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		pairs = append(pairs, string(body))
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		proxy.ServeHTTP(w, r)
+	})
+	front := frontHub(t, hub, mux)
+	openKiosk(b, front.URL)
+	openSetup(b)
+
+	field := `document.getElementById("pair-code").value`
+	b.run(chromedp.Focus(chromedp.CSS("#pair-code")))
+	typeAt(b, d.Code[:3], personGap)
+	if got := browserEval[string](b, field); got != d.Code[:3] {
+		t.Fatalf("a person typed %q; the field holds %q", d.Code[:3], got)
+	}
+
+	// A card into the field: the field keeps the person's three letters.
+	typeAt(b, testCardTrack2+"\r", readerGap)
+	if got := browserEval[string](b, field); got != d.Code[:3] {
+		t.Errorf("after a card in the field, it holds %q, want %q", got, d.Code[:3])
+	}
+	result := `document.getElementById("pair-result").textContent`
+	if got := browserEval[string](b, result); got != "刚才刷了卡：设置页面不读取卡号，配对码未改动。" {
+		t.Errorf("after a card, the setup screen says %q", got)
+	}
+	b.screenshot("card-dropped")
+
+	// A card with the Pair button focused: its Enter presses nothing.
+	b.run(chromedp.Focus(chromedp.CSS("#pair-submit")))
+	typeAt(b, testCardTrack1+"\r", readerGap)
+	if got := browserEval[string](b, result+` + "|" + document.getElementById("pair-submit").disabled`); got != "刚才刷了卡：设置页面不读取卡号，配对码未改动。|false" {
+		t.Errorf("a card's Enter on the Pair button: the screen says %q, want no pairing", got)
+	}
+	if got := browserEval[string](b, field+` + "|" + document.body.dataset.screen + "|" + (document.body.dataset.card || "")`); got != d.Code[:3]+"|setup|" {
+		t.Errorf("after a card on the Pair button: field|screen|card = %q, want %s|setup|", got, d.Code[:3])
+	}
+	checkNoCard(t, b)
+
+	// The person types the rest, and Enter: paired.
+	b.run(chromedp.Focus(chromedp.CSS("#pair-code")))
+	b.run(chromedp.Evaluate[chromedp.Void](`document.getElementById("pair-code").setSelectionRange(3, 3)`))
+	typeAt(b, d.Code[3:]+"\r", personGap)
+	b.waitJS(`document.getElementById("pair-result").textContent === "配对成功。"`)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := `{"code":"` + d.Code + `"}`; len(pairs) != 1 || pairs[0] != want {
+		t.Errorf("pairing requests %q, want only the person's %s", pairs, want)
+	}
+}
+
+// frozenDisplay serves /ws/display in front of the hub with the hub's
+// snapshot and nothing after it: the page is live, and hears of no change.
+func frozenDisplay(t *testing.T, hub *inProcessHub, mux *http.ServeMux) {
+	t.Helper()
+	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+	var (
+		mu    sync.Mutex
+		conns []*websocket.Conn
+	)
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	mux.HandleFunc("/ws/display", func(w http.ResponseWriter, r *http.Request) {
+		up, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hub.URL, "http")+"/ws/display", http.Header{"Origin": {hub.URL}})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer up.Close()
+		_, snapshot, err := up.ReadMessage()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		mu.Lock()
+		conns = append(conns, conn)
+		mu.Unlock()
+		defer conn.Close()
+		go func() { // the hub's later messages, read and dropped
+			for {
+				if _, _, err := up.ReadMessage(); err != nil {
+					conn.Close()
+					return
+				}
+			}
+		}()
+		if err := conn.WriteMessage(websocket.TextMessage, snapshot); err != nil {
+			return
+		}
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// TestBrowser_KioskJustClosed taps a service that closed (by its hours)
+// while the page did not hear of it: the hub refuses with 409 closed, and
+// the button shows the service closed at once, then with the hub's reason,
+// so that the next customer does not tap it again.
+func TestBrowser_KioskJustClosed(t *testing.T) {
+	b := newBrowser(t)
+	b.setViewport(viewportKioskLandscape)
+	hub := startKioskHub(t)
+	mux := http.NewServeMux()
+	frozenDisplay(t, hub, mux)
+	front := frontHub(t, hub, mux)
+	openKiosk(b, front.URL)
+
+	hours := hallq.Nullable[hallq.Hours]{Set: true, Value: &hallq.Hours{Open: "08:30", Close: "17:00", Days: otherDays()}}
+	if _, err := hub.st.UpdateService(context.Background(), kioskManager, "C", hallq.ServiceUpdate{Hours: hours}); err != nil {
+		t.Fatal(err)
+	}
+	button := `document.querySelector('.service[data-service="C"]')`
+	if got := browserEval[bool](b, button+`.disabled`); got {
+		t.Fatalf("service C shows closed before the tap: the page heard of it live, the test cannot tell")
+	}
+
+	tap(b, `.service[data-service="C"]`)
+	b.waitJS(button + `.classList.contains("closed") && !document.getElementById("message").hidden`)
+	if got := browserEval[string](b, `document.getElementById("message").textContent`); !strings.Contains(got, "抱歉，“咨询”刚刚停止取号。") || !strings.Contains(got, "Sorry, Enquiries has just closed.") {
+		t.Errorf("the message says %q, want just closed in both languages, each with its own name", got)
+	}
+	// Read again from the hub: closed by its hours, and says when it opens.
+	b.waitJS(button + `.dataset.closed === "hours"`)
+	got := browserEval[string](b, button+`.disabled + "|" + `+button+`.querySelector(".svc-info").textContent.replaceAll("\u2060", "")`)
+	if !strings.HasPrefix(got, "true|暂停取号办理时间 08:30–17:00") {
+		t.Errorf("service C after the refusal: %q, want closed, with its hours", got)
+	}
+	if got := browserEval[string](b, `document.querySelector('.service[data-service="A"]').disabled + "|" + document.body.dataset.screen`); got != "false|start" {
+		t.Errorf("service A disabled / screen: %q, want false|start", got)
+	}
+	b.screenshot("just-closed")
+
+	// A second tap does nothing.
+	b.run(chromedp.Evaluate[chromedp.Void](button + `.click()`))
+	if got := browserEval[string](b, `document.body.dataset.attempts`); got != "1" {
+		t.Errorf("the page made %s ticket requests, want 1", got)
+	}
+	if n := len(queued(t, hub, "C")); n != 0 {
+		t.Errorf("closed service C got %d tickets", n)
+	}
 }
 
 // loseFirstIssue is a proxy in front of the hub that forwards the first

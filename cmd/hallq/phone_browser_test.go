@@ -1,26 +1,35 @@
 package main
 
 // Browser tests of the phone page, /t/{token}: a customer's phone follows
-// their ticket from waiting to called, served and done, leaves the queue,
-// and finds its way back after a hub restart.
+// their ticket from waiting to called, served and done, leaves the queue
+// (also when an earlier try got through), finds its way back after a hub
+// restart and after sleeping, and shows until when a missed ticket can be
+// called back.
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
 
 	"hallq"
+	"hallq/assets"
 	"hallq/store"
+	"hallq/web"
 )
 
 // The phones the page is made for: a common large one and a small one.
@@ -456,4 +465,330 @@ func TestBrowser_PhoneUnknownTicket(t *testing.T) {
 		}
 	}
 	phoneShots(t, b, "not-found")
+}
+
+// TestBrowser_PhoneLeftBefore confirms "I'm leaving" for a ticket that an
+// earlier try had cancelled after all (its reply lost): the hub's answer,
+// whether a 409 (as hubs before "cancelling twice is no error" gave) or its
+// own, is a success over the cancelled ticket, never "too late".
+// (Short test names: chromium's socket lives under t.TempDir(), and a
+// long name makes its path too long for a unix socket.)
+func TestBrowser_PhoneLeftBefore(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		conflict bool // the page's DELETE gets a 409 conflict; else the hub's own answer
+	}{{"Conflict", true}, {"Hub", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := phoneBrowser(t, viewportPhone)
+			hub := startInProcessHub(t, filepath.Join(t.TempDir(), "hallq.db"), "127.0.0.1:0")
+			mine := phoneIssue(t, hub, "", `{"service":"A","lang":"en"}`)
+			b.run(chromedp.Navigate(hub.URL + "/t/" + mine.Token))
+			b.waitJS(`document.body.dataset.view === "waiting"`)
+			b.run(chromedp.Click(chromedp.CSS("#leave")))
+			b.waitJS(`document.getElementById("leave-dialog").open`)
+
+			deletes := make(chan fetch.RequestID, 1)
+			if err := chromedp.Listen(b.ctx, func(ev any) {
+				e, ok := ev.(*fetch.EventRequestPaused)
+				if !ok {
+					return
+				}
+				if e.Request.Method == "DELETE" {
+					deletes <- e.RequestID
+					return
+				}
+				go chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/tickets/*"}}})
+				return err
+			}))
+			b.run(chromedp.Click(chromedp.CSS("#leave-confirm")))
+			var held fetch.RequestID
+			select {
+			case held = <-deletes:
+			case <-b.ctx.Done():
+				t.Fatal("the page sent no DELETE")
+			}
+			// An earlier DELETE, as the page's first try whose reply was lost.
+			if status, out := phoneCall(t, "DELETE", hub.URL+"/api/v1/tickets/"+mine.Token, "", ""); status != http.StatusOK {
+				t.Fatalf("cancelling: status %d: %s", status, out)
+			}
+			b.waitJS(`document.body.dataset.view === "cancelled" && document.getElementById("leave-dialog").open`)
+			b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+				if !tc.conflict {
+					_, err := cdp.Call(ctx, tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: held})
+					return err
+				}
+				_, err := cdp.Call(ctx, tab, fetch.FulfillRequest, fetch.FulfillRequestParams{
+					RequestID:       held,
+					ResponseCode:    http.StatusConflict,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}},
+					Body:            []byte(`{"error":{"code":"conflict","message":"The ticket is no longer waiting."}}`),
+				})
+				return err
+			}))
+			b.waitJS(`document.body.dataset.view === "cancelled" && !document.getElementById("leave-dialog").open`)
+			if got := phoneText(b, "leave-title"); got == "Too late to cancel" {
+				t.Errorf("the dialog said %q for a cancelled ticket", got)
+			}
+			if got := phoneText(b, "e-title"); got != "Ticket cancelled" {
+				t.Errorf("the page says %q, want Ticket cancelled", got)
+			}
+			b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tab, fetch.Disable, cdp.Empty{})
+				return err
+			}))
+		})
+	}
+}
+
+// fakeTicketHub serves the phone page of one ticket that the test writes:
+// GET /api/v1/tickets/{token}, and /ws/tickets/{token}, a snapshot of it on
+// each connection, then the messages the test pushes. The hall and the
+// display name the service and the counter.
+type fakeTicketHub struct {
+	URL   string
+	token string
+
+	mu     sync.Mutex
+	ticket map[string]any
+	conns  []*websocket.Conn // every connection, in order
+	seq    int
+	gets   int      // GETs of the ticket
+	ended  bool     // the test is over: no more connections
+	closes chan int // the close codes the page sent
+}
+
+func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fakeTicketHub {
+	t.Helper()
+	f := &fakeTicketHub{token: token, ticket: ticket, closes: make(chan int, 16)}
+	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+	mux := http.NewServeMux()
+	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
+	mux.Handle("GET /t/{token}", web.SecureHeaders(assets.Page("ticket.html")))
+	reply := func(w http.ResponseWriter, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("GET /api/v1/hall", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, map[string]any{
+			"name":             map[string]string{"en": "Service Hall", "zh": "服务大厅"},
+			"head_start_max_s": 1800,
+			"services":         []any{map[string]any{"id": "A", "name": map[string]string{"en": "Personal", "zh": "个人业务"}}},
+		})
+	})
+	mux.HandleFunc("GET /api/v1/display", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, map[string]any{"counters": []any{map[string]any{"id": "2", "name": map[string]string{"en": "Counter 2", "zh": "2号窗口"}}}})
+	})
+	mux.HandleFunc("GET /api/v1/tickets/{token}", func(w http.ResponseWriter, r *http.Request) {
+		if r.PathValue("token") != token {
+			http.Error(w, `{"error":{"code":"not_found","message":"No such ticket."}}`, http.StatusNotFound)
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.gets++
+		reply(w, f.ticket)
+	})
+	mux.HandleFunc("/ws/tickets/{token}", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		ended := f.ended
+		f.mu.Unlock()
+		if r.PathValue("token") != token || ended {
+			http.NotFound(w, r)
+			return
+		}
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		f.mu.Lock()
+		f.conns = append(f.conns, conn)
+		f.seq++
+		err = conn.WriteJSON(map[string]any{"type": "snapshot", "seq": f.seq, "ticket": f.ticket})
+		f.mu.Unlock()
+		if err != nil {
+			return
+		}
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				var ce *websocket.CloseError
+				if errors.As(err, &ce) {
+					f.closes <- ce.Code
+				}
+				return
+			}
+		}
+	})
+	srv := httptest.NewServer(mux)
+	f.URL = srv.URL
+	t.Cleanup(func() {
+		f.mu.Lock()
+		f.ended = true
+		for _, c := range f.conns {
+			c.Close()
+		}
+		f.mu.Unlock()
+		srv.Close()
+	})
+	return f
+}
+
+// change changes the ticket; with push, the newest connection hears of it.
+func (f *fakeTicketHub) change(t *testing.T, push bool, fn func(tk map[string]any)) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f.ticket)
+	if !push {
+		return
+	}
+	if len(f.conns) == 0 {
+		t.Fatal("the page has not connected")
+	}
+	f.seq++
+	if err := f.conns[len(f.conns)-1].WriteJSON(map[string]any{"type": "ticket", "seq": f.seq, "ticket": f.ticket}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fakeTicketHub) counts() (conns, gets int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.conns), f.gets
+}
+
+// fakeTicket is a ticket of service A, as the hub sends it.
+func fakeTicket(token, state string) map[string]any {
+	now := time.Now()
+	return map[string]any{
+		"id": 7, "number": "A007", "service": "A", "tier": "regular", "state": state, "lang": "en",
+		"issued_at": now.Add(-30 * time.Minute).Format(time.RFC3339Nano),
+		"ahead":     3, "eta_s": 600, "eta_low_s": 300, "eta_high_s": 900,
+		"token": token, "status_url": "/t/" + token,
+	}
+}
+
+// rfc3339ms is the API's time format: RFC 3339 with milliseconds.
+const rfc3339ms = "2006-01-02T15:04:05.000Z07:00"
+
+// phoneSockets counts the websockets a page opens in window.sockets, before
+// any script of the page runs.
+const phoneSockets = `
+window.sockets = 0;
+window.WebSocket = class extends window.WebSocket {
+  constructor(...args) { super(...args); window.sockets++; }
+};`
+
+// TestBrowser_PhoneRecallWindow shows a missed ticket that staff can still
+// call back, with the time until when (recall_until) in both languages;
+// when that time passes, the page says the turn is missed and closes its
+// live link, without being told. A page opened after the window says so at
+// once and does not follow.
+func TestBrowser_PhoneRecallWindow(t *testing.T) {
+	b := phoneBrowser(t, viewportPhone)
+	b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: phoneSockets})
+		return err
+	}))
+	const token = "AAAAAAAAAAGQxig7fuaitUm99skGzB8K"
+	tk := fakeTicket(token, "no_show")
+	tk["counter"] = "2"
+	until := time.Now().Add(10 * time.Minute).UTC().Format(rfc3339ms)
+	tk["recall_until"] = until
+	f := startFakeTicketHub(t, token, tk)
+
+	b.run(chromedp.Navigate(f.URL + "/t/" + token))
+	b.waitJS(`document.body.dataset.view === "no_show" && document.getElementById("hall-name").textContent !== ""`)
+	hhmm := browserEval[string](b, `(d => String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0"))(new Date("`+until+`"))`)
+	if got := phoneText(b, "e-title"); got != "You missed your call" {
+		t.Errorf("title %q", got)
+	}
+	if got, want := phoneText(b, "e-body"), "Staff can call your number again until "+hhmm+" — please go to the desk."; got != want {
+		t.Errorf("body %q, want %q", got, want)
+	}
+	phoneLang(b, "zh")
+	if got, want := phoneText(b, "e-body"), "工作人员可在 "+hhmm+" 前为您重新叫号，请尽快到咨询台。"; got != want {
+		t.Errorf("body in Chinese %q, want %q", got, want)
+	}
+	phoneShots(t, b, "recall-open")
+
+	// The window ends in a moment: the page's timer, not a message, ends it.
+	soon := time.Now().Add(1500 * time.Millisecond)
+	f.change(t, true, func(tk map[string]any) { tk["recall_until"] = soon.UTC().Format(rfc3339ms) })
+	b.waitJS(`document.body.dataset.view === "missed"`)
+	if time.Now().Before(soon) {
+		t.Errorf("the page said the turn was missed before recall_until")
+	}
+	if got := phoneText(b, "e-title"); got != "You missed your turn" {
+		t.Errorf("after the window: title %q", got)
+	}
+	if got := phoneText(b, "e-body"); !strings.Contains(got, "can no longer be called") {
+		t.Errorf("after the window: body %q", got)
+	}
+	select {
+	case code := <-f.closes:
+		if code != websocket.CloseNormalClosure {
+			t.Errorf("the page closed its link with code %d, want %d", code, websocket.CloseNormalClosure)
+		}
+	case <-time.After(browserStepTimeout):
+		t.Errorf("the page did not close its live link after the window")
+	}
+	phoneShots(t, b, "missed")
+	phoneLang(b, "zh")
+	if got := phoneText(b, "e-title"); got != "您已过号" {
+		t.Errorf("after the window, in Chinese: title %q", got)
+	}
+
+	// Opened again later: missed at once, and nothing to follow.
+	b.run(chromedp.Navigate(f.URL + "/t/" + token))
+	b.waitJS(`document.body.dataset.view === "missed"`)
+	if n := browserEval[int](b, `window.sockets`); n != 0 {
+		t.Errorf("a page of a ticket past its recall window opened %d websockets, want none", n)
+	}
+}
+
+// TestBrowser_PhoneWakeReconnects brings a phone back from sleep while its
+// link died without a word: the ticket changed meanwhile and nobody said.
+// On visibilitychange the page connects again for a fresh snapshot (with
+// live.js's reconnect(); without it, it reads the ticket once).
+func TestBrowser_PhoneWakeReconnects(t *testing.T) {
+	b := phoneBrowser(t, viewportPhone)
+	const token = "AAAAAAAAAAGQxig7fuaitUm99skGzB8K"
+	f := startFakeTicketHub(t, token, fakeTicket(token, "waiting"))
+	b.run(chromedp.Navigate(f.URL + "/t/" + token))
+	b.waitJS(`document.body.dataset.view === "waiting" && document.getElementById("w-ahead").innerText.trim() === "3 people ahead of you"`)
+
+	ctx, cancel := context.WithTimeout(b.ctx, browserStepTimeout)
+	defer cancel()
+	reconnects, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`import("/assets/live.js").then((m) => {
+		const probe = m.connect("/ws/probe");
+		const has = typeof probe.reconnect === "function";
+		probe.close();
+		return has;
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("live.js has reconnect(): %v", reconnects)
+
+	f.change(t, false, func(tk map[string]any) { tk["ahead"] = 1 })
+	b.run(chromedp.Evaluate[chromedp.Void](`(() => {
+		for (const state of ["hidden", "visible"]) {
+			Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+			document.dispatchEvent(new Event("visibilitychange"));
+		}
+	})()`))
+	b.waitJS(`document.getElementById("w-ahead").innerText.trim() === "1 person ahead of you"`)
+	conns, gets := f.counts()
+	if reconnects && conns != 2 {
+		t.Errorf("the page connected %d times, want 2: once more on waking", conns)
+	}
+	if !reconnects && (conns != 1 || gets != 2) {
+		t.Errorf("without reconnect(): %d connections and %d GETs, want 1 and 2", conns, gets)
+	}
 }
