@@ -85,8 +85,10 @@ func newBrowser(t testing.TB) *browser {
 	}
 	// Chromium's profile, and the home and temporary directories it would
 	// otherwise litter, all removed after it has exited (cleanups run last
-	// first).
-	profile, home := t.TempDir(), t.TempDir()
+	// first). Short paths: Chromium's sockets live in TMPDIR, and a test's
+	// own TempDir, named after the test, can pass the length a socket's
+	// path may have.
+	profile, home := shortTempDir(t), shortTempDir(t)
 	b := &browser{t: t}
 
 	v := viewportDesktop
@@ -648,4 +650,16 @@ func TestBrowser_LiveRenewsQuietLink(t *testing.T) {
 	if browserEval[bool](b, `document.querySelector(".hallq-offline") !== null`) {
 		t.Error("renewing a quiet link showed the offline marker")
 	}
+}
+
+// shortTempDir is a new directory with a short path, removed at the end of
+// the test.
+func shortTempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "hq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
