@@ -387,33 +387,8 @@ func TestBrowser_PhoneLeavesTooLate(t *testing.T) {
 	b.run(chromedp.Click(chromedp.CSS("#leave")))
 	b.waitJS(`document.getElementById("leave-dialog").open`)
 
-	// Hold the page's DELETE until the ticket has been called; let every
-	// other request through.
-	deletes := make(chan fetch.RequestID, 1)
-	if err := chromedp.Listen(b.ctx, func(ev any) {
-		e, ok := ev.(*fetch.EventRequestPaused)
-		if !ok {
-			return
-		}
-		if e.Request.Method == "DELETE" {
-			deletes <- e.RequestID
-			return
-		}
-		go chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/tickets/*"}}})
-		return err
-	}))
-	b.run(chromedp.Click(chromedp.CSS("#leave-confirm")))
-	var held fetch.RequestID
-	select {
-	case held = <-deletes:
-	case <-b.ctx.Done():
-		t.Fatal("the page sent no DELETE")
-	}
+	// Hold the page's DELETE until the ticket has been called.
+	held := confirmLeavingHeld(t, b)
 	phoneAct(t, hub, admin, "2", "open", `{}`)
 	phoneAct(t, hub, admin, "2", "next", `{}`)
 	b.waitJS(`document.body.dataset.view === "called" && document.getElementById("leave-dialog").open`)
@@ -487,31 +462,7 @@ func TestBrowser_PhoneLeftBefore(t *testing.T) {
 			b.run(chromedp.Click(chromedp.CSS("#leave")))
 			b.waitJS(`document.getElementById("leave-dialog").open`)
 
-			deletes := make(chan fetch.RequestID, 1)
-			if err := chromedp.Listen(b.ctx, func(ev any) {
-				e, ok := ev.(*fetch.EventRequestPaused)
-				if !ok {
-					return
-				}
-				if e.Request.Method == "DELETE" {
-					deletes <- e.RequestID
-					return
-				}
-				go chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
-			}); err != nil {
-				t.Fatal(err)
-			}
-			b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
-				_, err := cdp.Call(ctx, tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/tickets/*"}}})
-				return err
-			}))
-			b.run(chromedp.Click(chromedp.CSS("#leave-confirm")))
-			var held fetch.RequestID
-			select {
-			case held = <-deletes:
-			case <-b.ctx.Done():
-				t.Fatal("the page sent no DELETE")
-			}
+			held := confirmLeavingHeld(t, b)
 			// An earlier DELETE, as the page's first try whose reply was lost.
 			if status, out := phoneCall(t, "DELETE", hub.URL+"/api/v1/tickets/"+mine.Token, "", ""); status != http.StatusOK {
 				t.Fatalf("cancelling: status %d: %s", status, out)
@@ -790,5 +741,38 @@ func TestBrowser_PhoneWakeReconnects(t *testing.T) {
 	}
 	if !reconnects && (conns != 1 || gets != 2) {
 		t.Errorf("without reconnect(): %d connections and %d GETs, want 1 and 2", conns, gets)
+	}
+}
+
+// confirmLeavingHeld confirms "I'm leaving" with the page's DELETE held in
+// the browser, every other request let through, and returns the held
+// request for the test to continue or answer.
+func confirmLeavingHeld(t *testing.T, b *browser) fetch.RequestID {
+	t.Helper()
+	deletes := make(chan fetch.RequestID, 1)
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		if e.Request.Method == "DELETE" {
+			deletes <- e.RequestID
+			return
+		}
+		go chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tab, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/tickets/*"}}})
+		return err
+	}))
+	b.run(chromedp.Click(chromedp.CSS("#leave-confirm")))
+	select {
+	case held := <-deletes:
+		return held
+	case <-b.ctx.Done():
+		t.Fatal("the page sent no DELETE")
+		return ""
 	}
 }
