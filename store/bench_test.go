@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.etcd.io/bbolt"
 
 	"hallq"
+	"hallq/internal/loadtest"
 )
 
 func TestMain(m *testing.M) {
@@ -53,43 +52,13 @@ func BenchmarkIssue(b *testing.B) {
 			}
 			defer s.Close()
 			services := []string{"A", "B", "C"}
-			latency := make([]time.Duration, b.N)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ResetTimer()
-			start := time.Now()
-			for c := 0; c < clients; c++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1) - 1
-						if i >= int64(b.N) {
-							return
-						}
-						t0 := time.Now()
-						_, _, err := s.IssueTicket(context.Background(), hallq.IssueRequest{Service: services[i%3]})
-						latency[i] = time.Since(t0)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
-			b.StopTimer()
-			slices.Sort(latency)
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "tickets/s")
-			b.ReportMetric(ms(latency[len(latency)/2]), "p50-ms")
-			b.ReportMetric(ms(latency[len(latency)*99/100]), "p99-ms")
-			b.ReportMetric(0, "ns/op")
+			loadtest.Run(b, clients, "tickets/s", func(i int) error {
+				_, _, err := s.IssueTicket(context.Background(), hallq.IssueRequest{Service: services[i%3]})
+				return err
+			})
 		})
 	}
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // BenchmarkFsync measures the disk itself: one 4 KiB write and fdatasync,
 // what a commit cannot be faster than.
@@ -113,9 +82,7 @@ func BenchmarkFsync(b *testing.B) {
 		latency[i] = time.Since(t0)
 	}
 	b.StopTimer()
-	slices.Sort(latency)
-	b.ReportMetric(ms(latency[len(latency)/2]), "p50-ms")
-	b.ReportMetric(ms(latency[len(latency)*99/100]), "p99-ms")
+	loadtest.ReportLatency(b, latency)
 }
 
 // BenchmarkOpen measures start-up with a million tickets of history: the

@@ -7,16 +7,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/gorilla/websocket"
 
+	"hallq/internal/loadtest"
 	"hallq/store"
 )
 
@@ -45,44 +43,18 @@ func BenchmarkHTTPIssue(b *testing.B) {
 			defer transport.CloseIdleConnections()
 			hc := &http.Client{Transport: transport}
 
-			latency := make([]time.Duration, b.N)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ResetTimer()
-			start := time.Now()
-			for c := 0; c < clients; c++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1) - 1
-						if i >= int64(b.N) {
-							return
-						}
-						t0 := time.Now()
-						res, err := hc.Post(srv.URL+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"A"}`))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-						latency[i] = time.Since(t0)
-						if res.StatusCode != http.StatusCreated {
-							b.Errorf("status %d", res.StatusCode)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			elapsed := time.Since(start)
-			b.StopTimer()
-			slices.Sort(latency)
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "tickets/s")
-			b.ReportMetric(float64(latency[len(latency)/2])/1e6, "p50-ms")
-			b.ReportMetric(float64(latency[len(latency)*99/100])/1e6, "p99-ms")
-			b.ReportMetric(0, "ns/op")
+			loadtest.Run(b, clients, "tickets/s", func(int) error {
+				res, err := hc.Post(srv.URL+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"A"}`))
+				if err != nil {
+					return err
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusCreated {
+					return fmt.Errorf("status %d", res.StatusCode)
+				}
+				return nil
+			})
 		})
 	}
 }
