@@ -16,38 +16,21 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"hallq"
+	"hallq/internal/fakeclock"
 	"hallq/store"
 )
 
-// clock is a fake clock that tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 // MustOpen opens a store on a new file in a temporary directory.
-func MustOpen(tb testing.TB, clk *clock) *store.Store {
+func MustOpen(tb testing.TB, clk *fakeclock.Clock) *store.Store {
 	tb.Helper()
 	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "hallq.db"), clk)
 }
 
-func mustOpenPath(tb testing.TB, path string, clk *clock) *store.Store {
+func mustOpenPath(tb testing.TB, path string, clk *fakeclock.Clock) *store.Store {
 	tb.Helper()
 	s, err := store.Open(store.Options{Path: path, TimeZone: "Asia/Shanghai", PublicURL: "http://hall.example", Now: clk.Now, BcryptCost: bcrypt.MinCost})
 	if err != nil {

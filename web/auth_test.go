@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallq"
+	"hallq/internal/fakeclock"
 	"hallq/web"
 )
 
@@ -94,7 +95,7 @@ func (f *fakeSessions) count() int {
 
 // newAuth returns an Auth with accounts clerk (staff), boss (manager) and
 // gone (disabled), each with password "password-<name>".
-func newAuth(clock *fakeClock) *web.Auth {
+func newAuth(clock *fakeclock.Clock) *web.Auth {
 	users := &fakeUsers{accounts: map[string]account{}}
 	for _, u := range []hallq.User{
 		{Username: "clerk", Role: hallq.RoleStaff},
@@ -460,7 +461,7 @@ func TestAuth_LoginLimiter(t *testing.T) {
 			if got, want := loginFrom(h, attacker, "boss", "guess").Code, 401; got != want {
 				t.Fatalf("failure %d: status = %d, want %d", i+1, got, want)
 			}
-			clock.Advance(time.Second)
+			clock.Add(time.Second)
 		}
 		w := loginFrom(h, attacker, "boss", "password-boss")
 		readError(t, w.Result(), 429, hallq.ERATELIMITED)
@@ -475,11 +476,11 @@ func TestAuth_LoginLimiter(t *testing.T) {
 			t.Errorf("another username: status = %d, want %d", got, want)
 		}
 
-		clock.Advance(15*time.Minute - 2*time.Second)
+		clock.Add(15*time.Minute - 2*time.Second)
 		if got, want := loginFrom(h, attacker, "boss", "password-boss").Code, 429; got != want {
 			t.Errorf("a second before release: status = %d, want %d", got, want)
 		}
-		clock.Advance(time.Second)
+		clock.Add(time.Second)
 		if got, want := loginFrom(h, attacker, "boss", "password-boss").Code, 200; got != want {
 			t.Errorf("after 15 minutes: status = %d, want %d", got, want)
 		}
@@ -491,7 +492,7 @@ func TestAuth_LoginLimiter(t *testing.T) {
 		for range 9 {
 			loginFrom(h, attacker, "boss", "guess")
 		}
-		clock.Advance(15 * time.Minute)
+		clock.Add(15 * time.Minute)
 		for i := range 9 {
 			if got, want := loginFrom(h, attacker, "boss", "guess").Code, 401; got != want {
 				t.Fatalf("failure %d of a new window: status = %d, want %d", i+1, got, want)
@@ -521,7 +522,7 @@ func TestAuth_LoginLimiter(t *testing.T) {
 		h := authRouter(a)
 		for i := range 2 * web.MaxEntries {
 			loginFrom(h, fmt.Sprintf("10.0.%d.%d", i/256, i%256), fmt.Sprint("user", i), "guess")
-			clock.Advance(time.Millisecond)
+			clock.Add(time.Millisecond)
 		}
 		if got, max := a.LoginEntries(), web.MaxEntries; got > max {
 			t.Errorf("the limiter remembers %d pairs, want at most %d", got, max)

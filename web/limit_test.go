@@ -3,35 +3,15 @@ package web_test
 import (
 	"fmt"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
+	"hallq/internal/fakeclock"
 	"hallq/web"
 )
 
-// fakeClock is a clock that moves only when told.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)}
-}
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock on by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC))
 }
 
 func TestRateLimiter(t *testing.T) {
@@ -51,11 +31,11 @@ func TestRateLimiter(t *testing.T) {
 			t.Error("another client was refused")
 		}
 
-		clock.Advance(500 * time.Millisecond)
+		clock.Add(500 * time.Millisecond)
 		if ok, wait := l.Allow("a"); ok || wait != 500*time.Millisecond {
 			t.Errorf("after 0.5s = %v, %v; want refused for 0.5s", ok, wait)
 		}
-		clock.Advance(500 * time.Millisecond)
+		clock.Add(500 * time.Millisecond)
 		if ok, _ := l.Allow("a"); !ok {
 			t.Error("after 1s: refused, want one more request")
 		}
@@ -63,7 +43,7 @@ func TestRateLimiter(t *testing.T) {
 			t.Error("after 1s: two requests allowed, want one")
 		}
 
-		clock.Advance(time.Hour)
+		clock.Add(time.Hour)
 		for i := range 60 {
 			if ok, _ := l.Allow("a"); !ok {
 				t.Fatalf("after an hour: request %d refused", i+1)
@@ -93,7 +73,7 @@ func TestRateLimiter(t *testing.T) {
 			t.Errorf("the limiter remembers %d clients, want at most %d", got, max)
 		}
 
-		clock.Advance(time.Minute)
+		clock.Add(time.Minute)
 		l.Allow("new")
 		if got, want := l.Len(), 1; got != want {
 			t.Errorf("after a quiet minute the limiter remembers %d clients, want %d", got, want)

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,35 +19,16 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"hallq"
+	"hallq/internal/fakeclock"
 	"hallq/store"
 	"hallq/web"
 )
-
-// Clock is a fake clock that tests move by hand.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Add moves the clock on by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // Hub is a running hub for one test.
 type Hub struct {
 	Store  *store.Store
 	Auth   *web.Auth
-	Clock  *Clock
+	Clock  *fakeclock.Clock
 	Server *httptest.Server
 	Path   string // the database file
 
@@ -65,7 +45,7 @@ const AdminPassword = "admin-password"
 // the test.
 func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 	tb.Helper()
-	h := &Hub{Clock: &Clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}, AdminPassword: AdminPassword}
+	h := &Hub{Clock: fakeclock.New(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)), AdminPassword: AdminPassword}
 	h.Path = filepath.Join(tb.TempDir(), "hallq.db")
 	s, err := store.Open(store.Options{Path: h.Path, TimeZone: "Asia/Shanghai", PublicURL: "http://hall.test",
 		Now: h.Clock.Now, BcryptCost: bcrypt.MinCost})
