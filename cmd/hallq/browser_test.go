@@ -498,40 +498,11 @@ func TestBrowser_LiveDefends(t *testing.T) {
 		{waiting("snapshot", 2, 5), waiting("queue", 3, 6)}, // a new connection: seqs start afresh
 	}
 
-	var (
-		mu      sync.Mutex
-		dialed  int
-		handled sync.WaitGroup
-		quit    = make(chan struct{})
-		goodbye = make(chan int, 1) // the close code of the last connection
-	)
-	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
-	mux := http.NewServeMux()
-	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
-	mux.Handle("/test/", testPages())
-	mux.HandleFunc("/test/ws/script", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		n := dialed
-		dialed++
-		mu.Unlock()
+	goodbye := make(chan int, 1) // the close code of the last connection
+	srv, dialed := scriptedHub(t, func(n int, conn *websocket.Conn) {
 		if n >= len(scripts) {
-			http.Error(w, "no more scripts", http.StatusGone)
 			return
 		}
-		conn, err := upgrader.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		handled.Add(1)
-		defer handled.Done()
-		go func() { // end with the test: the browser may outlive the server
-			select {
-			case <-quit:
-				conn.Close()
-			case <-r.Context().Done():
-			}
-		}()
-		defer conn.Close()
 		for _, m := range scripts[n] {
 			if err := conn.WriteJSON(m); err != nil {
 				return
@@ -550,14 +521,8 @@ func TestBrowser_LiveDefends(t *testing.T) {
 			}
 		}
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		close(quit)
-		srv.Close()
-		handled.Wait()
-	})
 
-	b.run(chromedp.Navigate(srv.URL + "/test/live.html?ws=/test/ws/script"))
+	b.run(chromedp.Navigate(srv.URL + "/test/live.html?ws=/test/ws"))
 	b.waitJS(`document.body.dataset.snapshots === "3" && document.body.dataset.seq === "3"`)
 	got := browserEval[map[string]string](b, `({...document.body.dataset})`)
 	want := map[string]string{"snapshots": "3", "messages": "3", "seq": "3", "type": "queue", "waitingA": "6", "status": "live"}
@@ -579,10 +544,8 @@ func TestBrowser_LiveDefends(t *testing.T) {
 	case <-time.After(browserStepTimeout):
 		t.Errorf("close() sent no close frame")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if dialed != len(scripts) {
-		t.Errorf("the page connected %d times, want %d", dialed, len(scripts))
+	if n := dialed(); n != len(scripts) {
+		t.Errorf("the page connected %d times, want %d", n, len(scripts))
 	}
 }
 
@@ -591,58 +554,24 @@ func TestBrowser_LiveDefends(t *testing.T) {
 // a fresh snapshot without showing the marker.
 func TestBrowser_LiveRenewsQuietLink(t *testing.T) {
 	b := newBrowser(t)
-	var (
-		mu      sync.Mutex
-		dialed  int
-		renewed = make(chan int, 1) // the close code the page sent the quiet link
-		quit    = make(chan struct{})
-		handled sync.WaitGroup
-	)
-	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
-	mux := http.NewServeMux()
-	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
-	mux.Handle("/test/", testPages())
-	mux.HandleFunc("/test/ws/quiet", func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		dialed++
-		n := dialed
-		mu.Unlock()
-		conn, err := upgrader.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		handled.Add(1)
-		defer handled.Done()
-		go func() {
-			select {
-			case <-quit:
-				conn.Close()
-			case <-r.Context().Done():
-			}
-		}()
-		defer conn.Close()
-		snapshot := map[string]any{"type": "snapshot", "seq": 1, "services": []map[string]any{{"id": "A", "waiting": n}}}
+	renewed := make(chan int, 1) // the close code the page sent the quiet link
+	srv, _ := scriptedHub(t, func(n int, conn *websocket.Conn) {
+		snapshot := map[string]any{"type": "snapshot", "seq": 1, "services": []map[string]any{{"id": "A", "waiting": n + 1}}}
 		if conn.WriteJSON(snapshot) != nil {
 			return
 		}
 		for { // then nothing: a quiet hall, or a dead link
 			if _, _, err := conn.ReadMessage(); err != nil {
 				var ce *websocket.CloseError
-				if n == 1 && errors.As(err, &ce) {
+				if n == 0 && errors.As(err, &ce) {
 					renewed <- ce.Code
 				}
 				return
 			}
 		}
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		close(quit)
-		srv.Close()
-		handled.Wait()
-	})
 
-	b.run(chromedp.Navigate(srv.URL + "/test/live.html?ws=/test/ws/quiet&quiet=300"))
+	b.run(chromedp.Navigate(srv.URL + "/test/live.html?ws=/test/ws&quiet=300"))
 	b.waitJS(`document.body.dataset.snapshots === "2" && document.body.dataset.waitingA === "2"`)
 	if code := <-renewed; code != websocket.CloseNormalClosure {
 		t.Errorf("the quiet link was closed with %d, want %d", code, websocket.CloseNormalClosure)
@@ -662,4 +591,54 @@ func shortTempDir(t testing.TB) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// scriptedHub serves the assets, the test pages and, at /test/ws, a
+// websocket that serve scripts: it gets each connection with its number,
+// from 0. Connections end with the test, for the browser may outlive the
+// server. dialed tells how many connections came.
+func scriptedHub(t *testing.T, serve func(n int, conn *websocket.Conn)) (srv *httptest.Server, dialed func() int) {
+	t.Helper()
+	var (
+		mu      sync.Mutex
+		count   int
+		handled sync.WaitGroup
+		quit    = make(chan struct{})
+	)
+	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+	mux := http.NewServeMux()
+	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
+	mux.Handle("/test/", testPages())
+	mux.HandleFunc("/test/ws", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n := count
+		count++
+		mu.Unlock()
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		handled.Add(1)
+		defer handled.Done()
+		go func() {
+			select {
+			case <-quit:
+				conn.Close()
+			case <-r.Context().Done():
+			}
+		}()
+		defer conn.Close()
+		serve(n, conn)
+	})
+	srv = httptest.NewServer(mux)
+	t.Cleanup(func() {
+		close(quit)
+		srv.Close()
+		handled.Wait()
+	})
+	return srv, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return count
+	}
 }
