@@ -46,6 +46,7 @@ type CounterAction struct {
 // ticket acted on (nil when next finds nothing waiting) and its Counter the
 // counter after the action.
 func (f *Floor) Act(now time.Time, a CounterAction) (*Change, error) {
+	now = wallTime(now)
 	c := f.counter(a.Counter)
 	if c == nil {
 		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", a.Counter)
@@ -343,8 +344,16 @@ func (f *Floor) transfer(ch *change, c *Counter, a CounterAction) error {
 	if a.ToService != "" && f.service(a.ToService) == nil {
 		return Errorf(EINVALID, "Service %q does not exist.", a.ToService)
 	}
-	if a.ToCounter != "" && f.counter(a.ToCounter) == nil {
-		return Errorf(EINVALID, "Counter %q does not exist.", a.ToCounter)
+	if a.ToCounter != "" {
+		to := f.counter(a.ToCounter)
+		if to == nil {
+			return Errorf(EINVALID, "Counter %q does not exist.", a.ToCounter)
+		}
+		if to.State == Closed {
+			// No other counter takes a ticket sent to one, and closing it
+			// again would release nothing: the customer would be stranded.
+			return Errorf(ECONFLICT, "Counter %s is closed, so no one would call this customer there. Transfer to an open counter, or to a service.", to.ID)
+		}
 	}
 	if _, err := Move(t.State, ActTransfer); err != nil {
 		return err

@@ -36,6 +36,7 @@ type Alert struct {
 // past their tier's target (counted from issue), counters paused past the
 // hall's pause alert. The store runs it every few seconds.
 func (f *Floor) CheckAlerts(now time.Time) *Change {
+	now = wallTime(now)
 	ch := f.begin(now, Actor{})
 	for _, s := range f.services {
 		for _, t := range f.queues[s.ID] {
@@ -70,6 +71,7 @@ func (f *Floor) checkTicket(ch *change, s *Service, t *Ticket) {
 // RaiseAlert records an alert that comes from outside the Floor: a kiosk's
 // printer in trouble, or working again.
 func (f *Floor) RaiseAlert(now time.Time, a Alert) (*Change, error) {
+	now = wallTime(now)
 	if a.Kind != AlertPrinter {
 		return nil, Errorf(EINVALID, "Only printer alerts are raised from outside.")
 	}
@@ -90,6 +92,7 @@ const RateWindow = 2 * time.Minute
 // Rate records the customer's rating, 1 to 5, of the ticket just finished at
 // a counter: only that ticket, only once, only within RateWindow.
 func (f *Floor) Rate(now time.Time, counterID string, ticketID uint64, score int) (*Change, error) {
+	now = wallTime(now)
 	c := f.counter(counterID)
 	if c == nil {
 		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", counterID)

@@ -7,6 +7,7 @@ import (
 
 // UpdateSettings changes the hall settings present in u.
 func (f *Floor) UpdateSettings(now time.Time, by Actor, u SettingsUpdate) (*Change, error) {
+	now = wallTime(now)
 	s := f.settings
 	u.apply(&s)
 	loc, err := s.validate()
@@ -14,8 +15,9 @@ func (f *Floor) UpdateSettings(now time.Time, by Actor, u SettingsUpdate) (*Chan
 		return nil, err
 	}
 	days, _ := NewHallDays(loc, s.DayStart)
-	if days.Of(now) > f.day && len(f.open) > 0 {
-		return nil, Errorf(ECONFLICT, "With this time zone or day start, today's hall day would end now with %d tickets open. Change it after closing time.", len(f.open))
+	if n := len(f.open) - len(f.noShows); days.Of(now) > f.day && n > 0 {
+		// No-shows do not count: the day's end only lets them go.
+		return nil, Errorf(ECONFLICT, "With this time zone or day start, today's hall day would end now with %d tickets open. Change it after closing time.", n)
 	}
 	ch := f.begin(now, by)
 	f.settings, f.days = s, days
@@ -39,6 +41,7 @@ type NewService struct {
 
 // CreateService adds a service.
 func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, error) {
+	now = wallTime(now)
 	s := &Service{ID: normalizeServiceID(n.ID), Name: n.Name, Open: true, Hours: n.Hours,
 		DailyQuota: n.DailyQuota, TargetWaitS: 900, ServiceTimeS: 300}
 	if n.Open != nil {
@@ -68,6 +71,7 @@ func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, e
 // UpdateService changes the fields of service id present in u. Closing a
 // service stops new tickets; those waiting are still served.
 func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdate) (*Change, error) {
+	now = wallTime(now)
 	id = normalizeServiceID(id)
 	old := f.service(id)
 	if old == nil {
@@ -88,6 +92,7 @@ func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdat
 
 // CreateTier adds a tier.
 func (f *Floor) CreateTier(now time.Time, by Actor, t Tier) (*Change, error) {
+	now = wallTime(now)
 	if err := t.validate(); err != nil {
 		return nil, err
 	}
@@ -108,6 +113,7 @@ func (f *Floor) CreateTier(now time.Time, by Actor, t Tier) (*Change, error) {
 // UpdateTier changes the fields of tier id present in u. A new head start
 // applies to tickets issued afterwards: a ticket's key is fixed at issue.
 func (f *Floor) UpdateTier(now time.Time, by Actor, id string, u TierUpdate) (*Change, error) {
+	now = wallTime(now)
 	old := f.tier(id)
 	if old == nil {
 		return nil, Errorf(ENOTFOUND, "Tier %q does not exist.", id)
@@ -173,6 +179,7 @@ func (f *Floor) validateCounter(id string, name Text, services, also []string) e
 
 // CreateCounter adds a closed counter.
 func (f *Floor) CreateCounter(now time.Time, by Actor, n NewCounter) (*Change, error) {
+	now = wallTime(now)
 	if err := f.validateCounter(n.ID, n.Name, n.Services, n.AlsoServes); err != nil {
 		return nil, err
 	}
@@ -190,8 +197,10 @@ func (f *Floor) CreateCounter(now time.Time, by Actor, n NewCounter) (*Change, e
 }
 
 // UpdateCounter changes the fields of counter id present in u. A change of
-// services starts the counter's streak again.
+// the services it serves starts the counter's streak again; listing them in
+// another order, or a change of its spare-time services, does not.
 func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdate) (*Change, error) {
+	now = wallTime(now)
 	c := f.counter(id)
 	if c == nil {
 		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
@@ -213,7 +222,7 @@ func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdat
 		return nil, err
 	}
 	ch := f.begin(now, by)
-	if !slices.Equal(c.Services, d.Services) || !slices.Equal(c.AlsoServes, d.AlsoServes) {
+	if !sameSet(c.Services, d.Services) {
 		c.Streak = 0
 	}
 	c.Name, c.Services, c.AlsoServes, c.VIPFirst = d.Name, d.Services, d.AlsoServes, d.VIPFirst
@@ -225,6 +234,7 @@ func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdat
 // DeleteCounter removes a closed counter. Tickets transferred to it go back
 // to their service's queue.
 func (f *Floor) DeleteCounter(now time.Time, by Actor, id string) (*Change, error) {
+	now = wallTime(now)
 	c := f.counter(id)
 	if c == nil {
 		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
@@ -249,4 +259,9 @@ func (f *Floor) releaseTargets(ch *change, id string) {
 			ch.event(Event{Type: TicketRetargeted, Ticket: t})
 		}
 	}
+}
+
+// sameSet reports whether a and b hold the same ids, in any order.
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(id string) bool { return !slices.Contains(b, id) })
 }

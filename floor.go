@@ -35,6 +35,15 @@ type Floor struct {
 // maxCalls is how many recent calls a Floor remembers for the displays.
 const maxCalls = 20
 
+// wallTime drops t's monotonic clock reading. Times from time.Now carry one,
+// and Before and Sub compare those readings, which a step of the system
+// clock does not move, while times read back from the file have none: the
+// Floor keeps and compares wall times only, so that "issued_at never goes
+// backwards" holds against the clock people see, and tickets loaded after
+// a restart order with those issued since. Every operation takes its time
+// through it.
+func wallTime(t time.Time) time.Time { return t.Round(0) }
+
 // FloorState is everything a Floor needs to resume after a restart: what the
 // store keeps. A counter's Ticket need only carry the ticket's ID.
 type FloorState struct {
@@ -64,7 +73,7 @@ func NewFloor(st FloorState) (*Floor, error) {
 		day:        st.Day,
 		numbers:    map[string]int{},
 		lastID:     st.LastID,
-		lastIssued: st.LastIssued,
+		lastIssued: wallTime(st.LastIssued),
 		open:       map[uint64]*Ticket{},
 		queues:     map[string][]*Ticket{},
 		noShows:    map[uint64]*Ticket{},
@@ -101,6 +110,7 @@ func NewFloor(st FloorState) (*Floor, error) {
 		if !t.State.Open() {
 			continue
 		}
+		t.Key, t.IssuedAt, t.LegAt = wallTime(t.Key), wallTime(t.IssuedAt), wallTime(t.LegAt)
 		f.open[t.ID] = &t
 		switch t.State {
 		case Waiting:
@@ -249,6 +259,7 @@ func (ch *change) result(t *Ticket) {
 // starts again; no-shows past the recall tolerance are let go. The store
 // advances the Floor before every batch of operations and at each day's end.
 func (f *Floor) Advance(now time.Time) *Change {
+	now = wallTime(now)
 	ch := f.begin(now, Actor{})
 	day := f.days.Of(now)
 	if f.day == "" {
@@ -282,6 +293,7 @@ func (f *Floor) Advance(now time.Time) *Change {
 		ch.now = now
 		f.day = day
 		f.numbers = map[string]int{}
+		f.calls = nil // yesterday's numbers are today's again: A001 was called yesterday, not today
 		ch.event(Event{Type: DayStarted, Subject: day})
 	}
 	for _, s := range f.services {
@@ -325,6 +337,7 @@ type IssueOrder struct {
 
 // Issue issues a ticket.
 func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
+	now = wallTime(now)
 	s := f.service(o.Service)
 	if s == nil {
 		return nil, Errorf(EINVALID, "Service %q does not exist.", o.Service)
@@ -430,6 +443,7 @@ func (f *Floor) closedReason(s *Service, now time.Time) string {
 
 // Cancel cancels a waiting ticket: the customer left, or staff took it out.
 func (f *Floor) Cancel(now time.Time, id uint64, by Actor) (*Change, error) {
+	now = wallTime(now)
 	t := f.open[id]
 	if t == nil {
 		return nil, Errorf(ENOTFOUND, "Ticket %d is not open.", id)

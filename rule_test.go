@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hallq"
+	"hallq/internal/fakeclock"
 )
 
 // w describes a waiting ticket for the rule tables: its id, service, rank,
@@ -282,13 +283,22 @@ func TestRule_StreakResets(t *testing.T) {
 			t.Errorf("after new services: streak = %d, want %d", got, want)
 		}
 	})
-	t.Run("AlsoServesChange", func(t *testing.T) {
+	t.Run("ServicesReordered", func(t *testing.T) {
+		f := onStreak(t)
+		if _, err := f.UpdateCounter(t0, manager, "1", hallq.CounterUpdate{Services: &[]string{"C", "A", "B"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := streak(f), 2; got != want {
+			t.Errorf("streak = %d, want %d: the counter serves the same services", got, want)
+		}
+	})
+	t.Run("AlsoServesChangeKeeps", func(t *testing.T) {
 		f := ruleFloor(t, []string{"A"}, nil, false, 2, nil)
 		if _, err := f.UpdateCounter(t0, manager, "1", hallq.CounterUpdate{AlsoServes: &[]string{"B"}}); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := streak(f), 0; got != want {
-			t.Errorf("streak = %d, want %d", got, want)
+		if got, want := streak(f), 2; got != want {
+			t.Errorf("streak = %d, want %d: its services did not change", got, want)
 		}
 	})
 	t.Run("DayStart", func(t *testing.T) {
@@ -327,10 +337,13 @@ func TestRule_Guarantee(t *testing.T) {
 type sim struct {
 	t    *testing.T
 	f    *hallq.Floor
-	clk  *clock
+	clk  *fakeclock.Clock // carries a monotonic reading, as time.Now does
 	ids  []string
 	cap  int
 	jump map[string]map[leg]int // per counter, per older regular ticket: VIPs called past it in a row
+
+	lastIssued time.Time // of the last ticket issued
+	restarts   int
 
 	calls    map[hallq.CallMode]int // calls by mode
 	checks   int                    // called tickets compared with one waiting
@@ -358,7 +371,7 @@ func simulate(t *testing.T, rnd *rand.Rand, steps int) {
 		}
 		st.Counters = append(st.Counters, c)
 	}
-	s := &sim{t: t, f: newFloorFrom(t, st), clk: &clock{t0}, cap: st.Settings.VIPStreakCap, jump: map[string]map[leg]int{}, calls: map[hallq.CallMode]int{}}
+	s := &sim{t: t, f: newFloorFrom(t, st), clk: fakeclock.NewMonotonic(t0), cap: st.Settings.VIPStreakCap, jump: map[string]map[leg]int{}, calls: map[hallq.CallMode]int{}}
 	for _, c := range st.Counters {
 		s.ids = append(s.ids, c.ID)
 		s.open(c.ID)
@@ -366,10 +379,15 @@ func simulate(t *testing.T, rnd *rand.Rand, steps int) {
 	tiers := []string{"regular", "regular", "regular", "silver", "gold", "platinum", "priority", "diamond"}
 
 	for step := 0; step < steps; step++ {
-		now := s.clk.Add(time.Duration(rnd.Intn(90)) * time.Second)
-		if rnd.Intn(40) == 0 {
-			now = s.clk.Add(-time.Duration(rnd.Intn(120)) * time.Second) // the clock goes back
+		s.clk.Add(time.Duration(rnd.Intn(90)) * time.Second)
+		switch rnd.Intn(40) {
+		case 0:
+			s.clk.Step(-time.Duration(rnd.Intn(600)) * time.Second) // the clock is set back
+		case 1:
+			s.f = restart(t, s.f) // the hub restarts from what it stored
+			s.restarts++
 		}
+		now := s.clk.Now()
 		s.f.Advance(now)
 		id := s.ids[rnd.Intn(len(s.ids))]
 		switch r := rnd.Intn(100); {
@@ -381,7 +399,11 @@ func simulate(t *testing.T, rnd *rand.Rand, steps int) {
 			case tier != "regular":
 				o.Card = &hallq.Card{Tier: tier}
 			}
-			issueOrder(t, s.f, now, o)
+			tk := issueOrder(t, s.f, now, o)
+			if tk.IssuedAt.Before(s.lastIssued) {
+				t.Fatalf("%s issued at %v, before the last ticket's %v", tk.Number, tk.IssuedAt, s.lastIssued)
+			}
+			s.lastIssued = tk.IssuedAt
 		case r < 85:
 			s.next(now, id)
 		case r < 89:
@@ -414,15 +436,15 @@ func simulate(t *testing.T, rnd *rand.Rand, steps int) {
 			s.tryAct(now, hallq.CounterAction{Op: hallq.OpStart, Counter: id})
 		}
 	}
-	t.Logf("cap %d, %d counters, until %v: calls %v, %d checks, at most %d VIPs past one ticket",
-		s.cap, len(s.ids), s.clk.now, s.calls, s.checks, s.maxJumps)
+	t.Logf("cap %d, %d counters, until %v, %d restarts: calls %v, %d checks, at most %d VIPs past one ticket",
+		s.cap, len(s.ids), s.clk.Now(), s.restarts, s.calls, s.checks, s.maxJumps)
 	if s.calls[hallq.ByRule] == 0 || s.checks == 0 {
 		t.Fatal("the run tested nothing")
 	}
 }
 
 func (s *sim) open(id string) {
-	s.tryAct(s.clk.now, hallq.CounterAction{Op: hallq.OpOpen, Counter: id})
+	s.tryAct(s.clk.Now(), hallq.CounterAction{Op: hallq.OpOpen, Counter: id})
 	delete(s.jump, id)
 }
 
@@ -467,6 +489,12 @@ func (s *sim) next(now time.Time, id string) {
 	}
 	x := e.Ticket
 	s.calls[e.Mode]++
+	if !slices.ContainsFunc(before, func(tk *hallq.Ticket) bool { return tk.ID == x.ID }) {
+		t.Fatalf("counter %s called %s, which was not waiting", id, x.Number)
+	}
+	if slices.ContainsFunc(s.waiting(), func(tk *hallq.Ticket) bool { return tk.ID == x.ID }) {
+		t.Fatalf("counter %s called %s, which is still waiting", id, x.Number)
+	}
 	// candidate reports whether tk, waiting, is of the counter's own
 	// services and free for it to call.
 	candidate := func(tk *hallq.Ticket) bool {

@@ -158,6 +158,9 @@ func TestCounterSocket_Snapshot(t *testing.T) {
 	a1, a2 := issue(t, h, "A"), issue(t, h, "A")
 	issue(t, h, "B")
 	open(t, h, clerk2, "2")
+	clerk3 := h.Staff(t, "clerk03")
+	open(t, h, clerk3, "3")
+	act(t, h, clerk3, "3", "pause", nil).Want(t, http.StatusOK) // paused: A001 waits for it
 	next(t, h, clerk2, "2")
 	actTicket(t, h, clerk2, "2", "transfer", map[string]string{"counter": "3"}) // A001 waits for counter 3 only
 	called := next(t, h, clerk2, "2")                                           // A002
