@@ -1,6 +1,7 @@
 package hallq
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -58,6 +59,7 @@ type FloorState struct {
 	Open       []Ticket
 	Calls      []Call
 	Times      map[string][]int
+	HoursOpen  map[string]bool // whether each service's hours were open when last announced
 }
 
 // NewFloor returns the Floor described by st, after checking it.
@@ -86,6 +88,9 @@ func NewFloor(st FloorState) (*Floor, error) {
 	}
 	for k, v := range st.Times {
 		f.times[k] = append([]int(nil), v...)
+	}
+	for k, v := range st.HoursOpen {
+		f.hoursOpen[k] = v
 	}
 	for i := range st.Services {
 		s := st.Services[i].clone()
@@ -150,6 +155,7 @@ func (f *Floor) State() FloorState {
 	for k, v := range f.times {
 		st.Times[k] = append([]int(nil), v...)
 	}
+	st.HoursOpen = maps.Clone(f.hoursOpen)
 	for _, s := range f.services {
 		st.Services = append(st.Services, *s.clone())
 	}
@@ -628,8 +634,10 @@ func isDigits(s string) bool {
 }
 
 // Cursor returns the Floor's running state, without configuration, counters
-// or tickets: the hall day, numbering, last ids, recent calls and service
-// times. The store writes it with every commit that changes the Floor.
+// or tickets: the hall day, numbering, last ids, recent calls, service times
+// and which services' hours were open when last announced. The store writes
+// it with every commit that changes the Floor, so a Floor read back after a
+// failed commit announces a change of hours that commit did not.
 func (f *Floor) Cursor() FloorState {
 	st := FloorState{
 		Day:        f.day,
@@ -638,6 +646,7 @@ func (f *Floor) Cursor() FloorState {
 		LastIssued: f.lastIssued,
 		Calls:      f.calls,
 		Times:      f.times,
+		HoursOpen:  f.hoursOpen,
 	}
 	return st
 }

@@ -167,6 +167,7 @@ type cursorRecord struct {
 	LastIssued int64            `json:"last_issued"`
 	Calls      []callRecord     `json:"calls"`
 	Times      map[string][]int `json:"times"`
+	HoursOpen  map[string]bool  `json:"hours_open,omitempty"`
 }
 
 type eventRecord struct {

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -93,6 +94,15 @@ type Store struct {
 	quit       chan struct{}
 	stopped    chan struct{}
 	close      sync.Once
+
+	// failure is why the writer stopped on its own (fail-stop); set by the
+	// writer before it closes failed and stopped.
+	failure error
+	failed  chan struct{}
+
+	// commitFault, when set, commits the next write transaction in place of
+	// tx.Commit, once: tests fail a commit as a failing disk would.
+	commitFault atomic.Pointer[func(*bbolt.Tx) error]
 }
 
 // Open opens or creates the database at opts.Path and starts its writer. A
@@ -119,15 +129,20 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", opts.Path, err)
 	}
+	clock := opts.Now
 	s := &Store{
-		db:         db,
-		publicURL:  opts.PublicURL,
-		now:        opts.Now,
+		db:        db,
+		publicURL: opts.PublicURL,
+		// Times enter the store here, as wall times: a monotonic reading
+		// would make Before and Sub blind to a step of the clock, and
+		// times read back from the file have none to compare with.
+		now:        func() time.Time { return clock().Round(0) },
 		log:        opts.Logger,
 		bcryptCost: opts.BcryptCost,
 		ops:        make(chan *op, maxBatch),
 		quit:       make(chan struct{}),
 		stopped:    make(chan struct{}),
+		failed:     make(chan struct{}),
 	}
 	if err := s.init(opts.TimeZone); err != nil {
 		db.Close()
@@ -224,7 +239,7 @@ func (s *Store) load() error {
 		}
 		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers,
 			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
-			Times: cur.Times}
+			Times: cur.Times, HoursOpen: cur.HoursOpen}
 		for i := range cur.Calls {
 			st.Calls = append(st.Calls, cur.Calls[i].call())
 		}
@@ -295,6 +310,36 @@ type op struct {
 // errStopped answers requests that reach a closing store.
 var errStopped = hallq.Errorf(hallq.EINTERNAL, "The hub is shutting down. Please try again in a moment.")
 
+// errUnconfirmed answers the requests of a commit the disk did not confirm,
+// and every request after it: the hub stops and starts again from what the
+// disk holds, where a retry with the same key finds the first result.
+var errUnconfirmed = hallq.Errorf(hallq.EUNAVAILABLE, "The hub stopped after its disk failed to confirm a write, and is starting again. Your request may have been carried out: retry it with the same Idempotency-Key.")
+
+// Failed is closed when the store has stopped itself after a commit the
+// disk did not confirm. The hub must then exit, so that it is started again
+// from what the disk holds; every request until then is refused.
+func (s *Store) Failed() <-chan struct{} { return s.failed }
+
+// Failure says why the store stopped itself, once Failed is closed.
+func (s *Store) Failure() error {
+	select {
+	case <-s.failed:
+		return s.failure
+	default:
+		return nil
+	}
+}
+
+// stopError answers a request the writer will never carry out.
+func (s *Store) stopError() error {
+	select {
+	case <-s.failed:
+		return errUnconfirmed
+	default:
+		return errStopped
+	}
+}
+
 // write runs apply, which may change the Floor, in the writer and returns
 // its result once it is durable.
 func (s *Store) write(ctx context.Context, apply func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error)) (any, error) {
@@ -327,7 +372,7 @@ func (s *Store) submit(ctx context.Context, o *op) (any, error) {
 		select {
 		case <-o.done:
 		default:
-			return nil, errStopped
+			return nil, s.stopError()
 		}
 	}
 	return o.result, o.err
@@ -360,6 +405,10 @@ func (s *Store) run() {
 			}
 		}
 		s.commit(batch)
+		if s.failure != nil {
+			s.drain()
+			return
+		}
 		tick.Reset(s.untilMaintenance())
 	}
 }
@@ -377,7 +426,7 @@ func (s *Store) drain() {
 	for {
 		select {
 		case o := <-s.ops:
-			o.err = errStopped
+			o.err = s.stopError()
 			close(o.done)
 		default:
 			return
@@ -409,6 +458,15 @@ func (s *Store) untilMaintenance() time.Duration {
 // (a domain error) changed nothing and is answered with its error; a failure
 // of the store itself rolls the whole batch back and retries each request
 // on its own, so one bad request cannot fail the others.
+//
+// A commit whose data reached the file but whose last sync failed (bbolt
+// wrote the meta page; only its fdatasync failed) is neither undone nor
+// durable: the file already reads as committed, and after a failed sync
+// the kernel may or may not keep the pages. Retrying would apply it twice,
+// answering it as failed would contradict the file. The store fails stop
+// instead: it publishes nothing of the batch, answers every request with
+// errUnconfirmed, and closes Failed so that the hub exits and starts again
+// from what the disk holds, as after a power cut.
 func (s *Store) commit(batch []*op) {
 	floor := len(batch) == 0 // the upkeep of an idle tick
 	for _, o := range batch {
@@ -417,15 +475,31 @@ func (s *Store) commit(batch []*op) {
 	if floor {
 		s.mu.Lock()
 	}
+	alerts, sweep := s.lastAlerts, s.lastSweep
 	events, err := s.apply(batch, floor)
+	var unconfirmed *unconfirmedCommit
+	if errors.As(err, &unconfirmed) {
+		s.log.Error("store: the disk did not confirm a commit that reached the file; stopping the hub so that it starts again from what the disk holds",
+			"requests", len(batch), "err", err)
+		s.failure = err
+		close(s.failed)
+		if floor {
+			s.mu.Unlock()
+		}
+		return // the batch is answered as the writer stops
+	}
 	if err != nil {
 		s.log.Error("store: a commit failed; retrying its requests one by one", "requests", len(batch), "err", err)
+		s.lastAlerts, s.lastSweep = alerts, sweep // their work was undone with the batch
 		if floor {
 			s.reloadLocked()
 			s.mu.Unlock()
 		}
 		if len(batch) > 1 {
 			for _, o := range batch {
+				if s.failure != nil {
+					return
+				}
 				s.commit([]*op{o})
 			}
 			return
@@ -488,7 +562,11 @@ func (s *Store) apply(batch []*op, floor bool) ([]hallq.Event, error) {
 			return nil, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	txid := tx.ID()
+	if err := s.commitTx(tx); err != nil {
+		if s.inFile(txid) {
+			return nil, &unconfirmedCommit{err}
+		}
 		return nil, fmt.Errorf("committing: %w", err)
 	}
 	if floor {
@@ -496,6 +574,34 @@ func (s *Store) apply(batch []*op, floor bool) ([]hallq.Event, error) {
 	}
 	return w.events, nil
 }
+
+// commitTx commits tx, or lets a test's fault do it.
+func (s *Store) commitTx(tx *bbolt.Tx) error {
+	if fault := s.commitFault.Swap(nil); fault != nil {
+		return (*fault)(tx)
+	}
+	return tx.Commit()
+}
+
+// inFile reports whether the file shows write transaction txid as committed
+// (its meta page is the newest), or cannot say.
+func (s *Store) inFile(txid int) bool {
+	var last int
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		last = tx.ID()
+		return nil
+	})
+	return err != nil || last >= txid
+}
+
+// unconfirmedCommit is a commit that reached the file but whose sync failed.
+type unconfirmedCommit struct{ err error }
+
+func (e *unconfirmedCommit) Error() string {
+	return "the commit reached the file but the disk did not confirm it: " + e.err.Error()
+}
+
+func (e *unconfirmedCommit) Unwrap() error { return e.err }
 
 // reloadLocked rebuilds the Floor from the file after a failed commit, so it
 // holds only what is durable. A file that cannot be read again is fatal.
@@ -600,7 +706,7 @@ func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
 
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
 	st := f.Cursor()
-	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times}
+	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times, HoursOpen: st.HoursOpen}
 	for i := range st.Calls {
 		r.Calls = append(r.Calls, encodeCall(&st.Calls[i]))
 	}

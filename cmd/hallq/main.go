@@ -169,6 +169,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	select {
 	case err = <-served:
 		err = fmt.Errorf("serving: %w", err)
+	case <-st.Failed():
+		// The disk did not confirm a write: exit, so that the service
+		// manager starts the hub again from what the disk holds.
+		err = fmt.Errorf("stopping after a disk error: %w", st.Failure())
 	case <-ctx.Done():
 	}
 	// Stop in order: no new requests, the open ones finished, the
