@@ -20,6 +20,10 @@ const (
 	ERATELIMITED  = "rate_limited"       // too many requests; try later
 	EUNAVAILABLE  = "unavailable"        // a device the hub needs, such as a printer, cannot do it now
 	EINTERNAL     = "internal"           // a failure of the hub itself
+
+	// EPASSWORDCHANGE answers every call of a session whose password must
+	// be changed first, but the change itself and logging out.
+	EPASSWORDCHANGE = "password_change_required"
 )
 
 // Error is the one error type of the domain: a code for programs and a
@@ -28,6 +32,7 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	Field   string // the body field at fault, if one is; "" otherwise
 }
 
 // Error returns the message with its code, for logs.
@@ -52,6 +57,28 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// WithField returns err naming the body field at fault, so that a form can
+// show the sentence beside it. Errors other than *Error are returned as they
+// are.
+func WithField(err error, field string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	named := *e
+	named.Field = field
+	return &named
+}
+
+// ErrorField returns the body field an *Error in err's chain names, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorMessage returns the message of an *Error in err's chain, or a generic

@@ -105,6 +105,9 @@ type UserService interface {
 	CreateUser(ctx context.Context, by Actor, n NewUser) (*User, error)
 	UpdateUser(ctx context.Context, by Actor, username string, u UserUpdate) (*User, error)
 	DeleteUser(ctx context.Context, by Actor, username string) error
+	// ChangePassword sets a user's own password, after checking the current
+	// one, and ends the user's sessions but the one with token keep.
+	ChangePassword(ctx context.Context, username string, c PasswordChange, keep string) error
 }
 
 // SessionService keeps login sessions.

@@ -13,6 +13,17 @@ type User struct {
 	Username string `json:"username"`
 	Role     string `json:"role"`
 	Disabled bool   `json:"disabled"`
+
+	// MustChangePassword is set while the account's password was generated
+	// at first start or set by a manager: the user must choose their own
+	// before doing anything else.
+	MustChangePassword bool `json:"must_change_password"`
+}
+
+// PasswordChange is a user's change of their own password.
+type PasswordChange struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
 }
 
 // NewUser is a manager's description of an account to create.

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallq"
+	"hallq/assets"
 	"hallq/web"
 )
 
@@ -38,6 +39,9 @@ func (h *Handler) Routes(r chi.Router) {
 	}
 	staff.Get("/api/v1/queue", h.handleQueue)
 	staff.Get("/ws/counters/{id}", h.handleCounterSocket)
+
+	r.Get("/counter", assets.Page("counter.html"))
+	r.Get("/pad", assets.Page("pad.html"))
 
 	pad := r.With(h.Auth.RequireDevice(hallq.DevicePad))
 	pad.Get("/ws/pad", h.handlePadSocket)

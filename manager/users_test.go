@@ -18,21 +18,21 @@ func TestHandler_Users(t *testing.T) {
 		var got hallq.User
 		h.Do(t, "POST", "/api/v1/users", `{"username": "clerk02", "password": "clerk02-secret", "role": "staff"}`, admin).
 			Want(t, http.StatusCreated).Decode(t, &got)
-		if got != (hallq.User{Username: "clerk02", Role: hallq.RoleStaff}) {
-			t.Fatalf("created %+v", got)
+		if got != (hallq.User{Username: "clerk02", Role: hallq.RoleStaff, MustChangePassword: true}) {
+			t.Fatalf("created %+v, want a password to change at the first login", got)
 		}
 		login("clerk02", "clerk02-secret").Want(t, http.StatusOK)
 	})
 	t.Run("List", func(t *testing.T) {
 		res := h.Do(t, "GET", "/api/v1/users", nil, admin).Want(t, http.StatusOK)
-		for _, secret := range []string{"$2a$", "hash", "password"} {
+		for _, secret := range []string{"$2a$", "hash", "clerk02-secret"} {
 			if bytes.Contains(res.Body, []byte(secret)) {
 				t.Fatalf("user list carries %q: %s", secret, res.Body)
 			}
 		}
 		var got []hallq.User
 		res.Decode(t, &got)
-		want := []hallq.User{{Username: "admin", Role: hallq.RoleManager}, {Username: "clerk02", Role: hallq.RoleStaff}}
+		want := []hallq.User{{Username: "admin", Role: hallq.RoleManager}, {Username: "clerk02", Role: hallq.RoleStaff, MustChangePassword: true}}
 		if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 			t.Fatalf("users %+v, want %+v", got, want)
 		}
@@ -67,8 +67,8 @@ func TestHandler_Users(t *testing.T) {
 	t.Run("Update", func(t *testing.T) {
 		var got hallq.User
 		h.Do(t, "PUT", "/api/v1/users/clerk02", `{"password": "clerk02-new-secret"}`, admin).Want(t, http.StatusOK).Decode(t, &got)
-		if got != (hallq.User{Username: "clerk02", Role: hallq.RoleStaff}) {
-			t.Fatalf("updated %+v", got)
+		if got != (hallq.User{Username: "clerk02", Role: hallq.RoleStaff, MustChangePassword: true}) {
+			t.Fatalf("updated %+v, want a password to change at the next login", got)
 		}
 		login("clerk02", "clerk02-secret").WantError(t, http.StatusUnauthorized, "unauthorized")
 		login("clerk02", "clerk02-new-secret").Want(t, http.StatusOK)
@@ -79,6 +79,8 @@ func TestHandler_Users(t *testing.T) {
 		}
 		// With a second manager, admin may step down.
 		clerk := hubtest.Bearer(h.Login(t, "clerk02", "clerk02-new-secret"))
+		h.Do(t, "PUT", "/api/v1/users/admin", `{"role": "staff"}`, clerk).WantError(t, http.StatusForbidden, "password_change_required")
+		h.Do(t, "POST", "/api/v1/password", `{"current": "clerk02-new-secret", "new": "clerk02-own-secret"}`, clerk).Want(t, http.StatusNoContent)
 		h.Do(t, "PUT", "/api/v1/users/admin", `{"role": "staff"}`, clerk).Want(t, http.StatusOK)
 		h.Do(t, "GET", "/api/v1/users", nil, admin).WantError(t, http.StatusUnauthorized, "unauthorized")
 		h.Do(t, "PUT", "/api/v1/users/admin", `{"role": "manager"}`, clerk).Want(t, http.StatusOK)
@@ -121,7 +123,59 @@ func TestHandler_Users(t *testing.T) {
 	t.Run("Delete", func(t *testing.T) {
 		admin := hubtest.Bearer(h.Manager(t))
 		h.Do(t, "DELETE", "/api/v1/users/clerk02", nil, admin).Want(t, http.StatusNoContent)
-		login("clerk02", "clerk02-new-secret").WantError(t, http.StatusUnauthorized, "unauthorized")
+		login("clerk02", "clerk02-own-secret").WantError(t, http.StatusUnauthorized, "unauthorized")
 		h.Do(t, "DELETE", "/api/v1/users/clerk02", nil, admin).WantError(t, http.StatusNotFound, "not_found")
 	})
+}
+
+// TestHandler_PasswordChange: a password a manager set must be changed
+// before anything else; the change keeps the session it was made in and
+// ends the user's others.
+func TestHandler_PasswordChange(t *testing.T) {
+	h, admin := newHub(t)
+	h.Do(t, "POST", "/api/v1/users", `{"username": "boss2", "password": "given-by-admin", "role": "manager"}`, admin).
+		Want(t, http.StatusCreated)
+	var reply struct {
+		Token string
+		User  struct {
+			MustChangePassword bool `json:"must_change_password"`
+		}
+	}
+	h.Do(t, "POST", "/api/v1/login", map[string]string{"username": "boss2", "password": "given-by-admin"}).
+		Want(t, http.StatusOK).Decode(t, &reply)
+	if !reply.User.MustChangePassword {
+		t.Fatal("the login reply does not say the password must be changed")
+	}
+	session, other := hubtest.Bearer(reply.Token), hubtest.Bearer(h.Login(t, "boss2", "given-by-admin"))
+	h.Do(t, "GET", "/api/v1/users", nil, session).WantError(t, http.StatusForbidden, "password_change_required")
+	h.Do(t, "GET", "/ws/manager", nil, session).WantError(t, http.StatusForbidden, "password_change_required")
+	var who struct {
+		User struct {
+			Username           string
+			MustChangePassword bool `json:"must_change_password"`
+		}
+	}
+	h.Do(t, "GET", "/api/v1/session", nil, session).Want(t, http.StatusOK).Decode(t, &who)
+	if who.User.Username != "boss2" || !who.User.MustChangePassword {
+		t.Errorf("session %+v", who.User)
+	}
+
+	for _, tt := range []struct{ body, field string }{
+		{`{"current": "wrong-password", "new": "boss2-own-secret"}`, "current"},
+		{`{"current": "given-by-admin", "new": "short"}`, "new"},
+		{`{"current": "given-by-admin", "new": "given-by-admin"}`, "new"},
+	} {
+		res := h.Do(t, "POST", "/api/v1/password", tt.body, session)
+		res.WantError(t, http.StatusBadRequest, "invalid")
+		var e struct{ Error struct{ Field string } }
+		res.Decode(t, &e)
+		if e.Error.Field != tt.field {
+			t.Errorf("%s: field %q, want %q", tt.body, e.Error.Field, tt.field)
+		}
+	}
+	h.Do(t, "POST", "/api/v1/password", `{"current": "given-by-admin", "new": "boss2-own-secret"}`, session).Want(t, http.StatusNoContent)
+	h.Do(t, "GET", "/api/v1/users", nil, session).Want(t, http.StatusOK)
+	h.Do(t, "GET", "/api/v1/users", nil, other).WantError(t, http.StatusUnauthorized, "unauthorized")
+	h.Do(t, "GET", "/api/v1/session", nil).WantError(t, http.StatusUnauthorized, "unauthorized")
+	h.Do(t, "POST", "/api/v1/login", map[string]string{"username": "boss2", "password": "boss2-own-secret"}).Want(t, http.StatusOK)
 }

@@ -214,6 +214,13 @@ type userRecord struct {
 	Role     string `json:"role"`
 	Disabled bool   `json:"disabled,omitempty"`
 	Created  int64  `json:"created"`
+	// MustChange: the password was generated or set by a manager.
+	MustChange bool `json:"must_change,omitempty"`
+}
+
+// user returns the account this record keeps, under username.
+func (r *userRecord) user(username string) *hallq.User {
+	return &hallq.User{Username: username, Role: r.Role, Disabled: r.Disabled, MustChangePassword: r.MustChange}
 }
 
 type sessionRecord struct {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -72,7 +73,7 @@ func (s *Store) EnsureAdmin(ctx context.Context, password string) (generated str
 	if err := hallq.ValidatePassword(password); err != nil {
 		return "", fmt.Errorf("the admin password: %s", hallq.ErrorMessage(err))
 	}
-	if _, err := s.CreateUser(ctx, hallq.Actor{}, hallq.NewUser{Username: AdminUsername, Password: password, Role: hallq.RoleManager}); err != nil {
+	if _, err := s.createUser(ctx, hallq.NewUser{Username: AdminUsername, Password: password, Role: hallq.RoleManager}, generated != ""); err != nil {
 		return "", err
 	}
 	return generated, nil
@@ -95,7 +96,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*h
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || r == nil || r.Disabled {
 		return nil, errBadLogin
 	}
-	return &hallq.User{Username: username, Role: r.Role}, nil
+	return r.user(username), nil
 }
 
 // FindUsers returns every account, by username.
@@ -107,15 +108,22 @@ func (s *Store) FindUsers(ctx context.Context) ([]*hallq.User, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("reading user %s: %w", k, err)
 			}
-			out = append(out, &hallq.User{Username: string(k), Role: r.Role, Disabled: r.Disabled})
+			out = append(out, r.user(string(k)))
 			return nil
 		})
 	})
 	return out, err
 }
 
-// CreateUser adds an account.
+// CreateUser adds an account. Its password was set by a manager, so its
+// user must change it at the first login.
 func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser) (*hallq.User, error) {
+	return s.createUser(ctx, n, true)
+}
+
+// createUser adds an account; with mustChange its user must choose a new
+// password before anything else.
+func (s *Store) createUser(ctx context.Context, n hallq.NewUser, mustChange bool) (*hallq.User, error) {
 	if err := hallq.ValidateUsername(n.Username); err != nil {
 		return nil, err
 	}
@@ -136,13 +144,46 @@ func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser)
 			}
 			return nil, err
 		}
-		r := userRecord{Hash: hash, Role: n.Role, Created: now.UnixNano()}
+		r := userRecord{Hash: hash, Role: n.Role, Created: now.UnixNano(), MustChange: mustChange}
 		return nil, tx.Bucket(bucketUsers).Put([]byte(n.Username), marshal(r))
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &hallq.User{Username: n.Username, Role: n.Role}, nil
+	return &hallq.User{Username: n.Username, Role: n.Role, MustChangePassword: mustChange}, nil
+}
+
+// ChangePassword sets a user's own password after checking the current one.
+// It ends the user's other sessions and clears MustChangePassword.
+func (s *Store) ChangePassword(ctx context.Context, username string, c hallq.PasswordChange, keep string) error {
+	if err := hallq.ValidatePassword(c.New); err != nil {
+		return hallq.WithField(err, "new")
+	}
+	if c.New == c.Current {
+		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "Choose a new password, not the one you have now."), "new")
+	}
+	if _, err := s.Authenticate(ctx, username, c.Current); err != nil {
+		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The current password is wrong."), "current")
+	}
+	hash, err := s.hashPassword(c.New)
+	if err != nil {
+		return err
+	}
+	_, err = s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+		r, err := getUser(tx, username)
+		if err != nil || r == nil {
+			if err == nil {
+				err = errNoSession
+			}
+			return nil, err
+		}
+		r.Hash, r.MustChange = hash, false
+		if err := deleteSessionsOf(tx, username, keep); err != nil {
+			return nil, err
+		}
+		return nil, tx.Bucket(bucketUsers).Put([]byte(username), marshal(*r))
+	})
+	return err
 }
 
 // UpdateUser changes an account. Disabling it or changing its role or
@@ -173,7 +214,9 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 		}
 		next := *r
 		if hash != nil {
-			next.Hash = hash
+			// A password a manager sets for someone else is theirs to
+			// replace at the next login.
+			next.Hash, next.MustChange = hash, by.Name != username
 		}
 		if u.Role != nil {
 			next.Role = *u.Role
@@ -187,14 +230,14 @@ func (s *Store) UpdateUser(ctx context.Context, by hallq.Actor, username string,
 			}
 		}
 		if hash != nil || next.Role != r.Role || next.Disabled {
-			if err := deleteSessionsOf(tx, username); err != nil {
+			if err := deleteSessionsOf(tx, username, ""); err != nil {
 				return nil, err
 			}
 		}
 		if err := tx.Bucket(bucketUsers).Put([]byte(username), marshal(next)); err != nil {
 			return nil, err
 		}
-		return &hallq.User{Username: username, Role: next.Role, Disabled: next.Disabled}, nil
+		return next.user(username), nil
 	})
 	if err != nil {
 		return nil, err
@@ -217,7 +260,7 @@ func (s *Store) DeleteUser(ctx context.Context, by hallq.Actor, username string)
 				return nil, err
 			}
 		}
-		if err := deleteSessionsOf(tx, username); err != nil {
+		if err := deleteSessionsOf(tx, username, ""); err != nil {
 			return nil, err
 		}
 		return nil, tx.Bucket(bucketUsers).Delete([]byte(username))
@@ -285,7 +328,7 @@ func (s *Store) FindSession(ctx context.Context, token string) (*hallq.User, err
 		if ur == nil || ur.Disabled {
 			return errNoSession
 		}
-		u = &hallq.User{Username: r.Username, Role: ur.Role}
+		u = ur.user(r.Username)
 		return nil
 	})
 	return u, err
@@ -301,11 +344,17 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	return err
 }
 
-func deleteSessionsOf(tx *bbolt.Tx, username string) error {
+// deleteSessionsOf ends the sessions of username, but the one whose token
+// is keep.
+func deleteSessionsOf(tx *bbolt.Tx, username, keep string) error {
+	var kept []byte
+	if keep != "" {
+		kept = sessionKey(keep)
+	}
 	var keys [][]byte
 	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
 		var r sessionRecord
-		if json.Unmarshal(v, &r) == nil && r.Username == username {
+		if json.Unmarshal(v, &r) == nil && r.Username == username && !bytes.Equal(k, kept) {
 			keys = append(keys, append([]byte(nil), k...))
 		}
 		return nil

@@ -115,6 +115,10 @@ func (a *Auth) require(next http.Handler, roles ...string) http.Handler {
 			Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "Please log in first."))
 			return
 		}
+		if u.MustChangePassword {
+			Error(w, r, errChangePassword)
+			return
+		}
 		if !slices.Contains(roles, u.Role) {
 			Error(w, r, hallq.Errorf(hallq.EFORBIDDEN, "Only a manager may do this; ask a manager to log in."))
 			return
@@ -150,8 +154,72 @@ type loginReply struct {
 }
 
 type loginUser struct {
-	Username string `json:"username"`
-	Role     string `json:"role"`
+	Username           string `json:"username"`
+	Role               string `json:"role"`
+	MustChangePassword bool   `json:"must_change_password"`
+}
+
+func loginUserOf(u *hallq.User) loginUser {
+	return loginUser{Username: u.Username, Role: u.Role, MustChangePassword: u.MustChangePassword}
+}
+
+// errChangePassword answers every call of a session whose password must be
+// changed first.
+var errChangePassword = hallq.Errorf(hallq.EPASSWORDCHANGE, "Choose a new password before you go on: the one you have was generated or set by a manager.")
+
+// sessionReply is the reply of GET /api/v1/session.
+type sessionReply struct {
+	User loginUser `json:"user"`
+}
+
+// HandleSession answers GET /api/v1/session: who is logged in, 401 when
+// nobody is. It answers while a password change is due, so that a page can
+// tell its user to change it.
+func (a *Auth) HandleSession(w http.ResponseWriter, r *http.Request) {
+	if err := a.checkNet(r); err != nil {
+		Error(w, r, err)
+		return
+	}
+	u := UserFrom(r.Context())
+	if u == nil {
+		Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "Please log in first."))
+		return
+	}
+	JSON(w, http.StatusOK, sessionReply{User: loginUserOf(u)})
+}
+
+// HandlePassword answers POST /api/v1/password {current, new}: the user
+// changes their own password. The session it comes with goes on; the
+// user's other sessions end. Failed attempts count as failed logins.
+func (a *Auth) HandlePassword(w http.ResponseWriter, r *http.Request) {
+	if err := a.checkNet(r); err != nil {
+		Error(w, r, err)
+		return
+	}
+	u := UserFrom(r.Context())
+	if u == nil {
+		Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "Please log in first."))
+		return
+	}
+	var req hallq.PasswordChange
+	if err := Decode(w, r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	key := loginKey(u.Username, ClientIP(r))
+	if wait := a.logins.attempt(key, loginFailures, a.now()); wait > 0 {
+		Error(w, r, &RetryAfterError{
+			Err:  hallq.Errorf(hallq.ERATELIMITED, "Too many wrong passwords; try again in %s.", humanWait(wait)),
+			Wait: wait,
+		})
+		return
+	}
+	if err := a.Users.ChangePassword(r.Context(), u.Username, req, sessionToken(r)); err != nil {
+		Error(w, r, err)
+		return
+	}
+	a.logins.succeeded(key)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // HandleLogin logs a user in: POST {username, password} returns
@@ -170,7 +238,7 @@ func (a *Auth) HandleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, a.cookie(token, 0))
-	JSON(w, http.StatusOK, loginReply{Token: token, User: loginUser{Username: u.Username, Role: u.Role}})
+	JSON(w, http.StatusOK, loginReply{Token: token, User: loginUserOf(u)})
 }
 
 // login checks a login request's network, rate and password.

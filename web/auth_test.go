@@ -193,7 +193,7 @@ func TestAuth_Login(t *testing.T) {
 			if reply.Token == "" {
 				t.Error("no token in the reply")
 			}
-			if got, want := fmt.Sprint(reply.User), "map[role:staff username:clerk]"; got != want {
+			if got, want := fmt.Sprint(reply.User), "map[must_change_password:false role:staff username:clerk]"; got != want {
 				t.Errorf("user = %s, want %s", got, want)
 			}
 

@@ -18,18 +18,19 @@ import (
 
 // statuses maps each error code to its HTTP status.
 var statuses = map[string]int{
-	hallq.EINVALID:      http.StatusBadRequest,
-	hallq.EUNAUTHORIZED: http.StatusUnauthorized,
-	hallq.EFORBIDDEN:    http.StatusForbidden,
-	hallq.ENOTFOUND:     http.StatusNotFound,
-	hallq.EMETHOD:       http.StatusMethodNotAllowed,
-	hallq.ECONFLICT:     http.StatusConflict,
-	hallq.ECLOSED:       http.StatusConflict,
-	hallq.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	hallq.ECARDUNKNOWN:  http.StatusUnprocessableEntity,
-	hallq.ERATELIMITED:  http.StatusTooManyRequests,
-	hallq.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	hallq.EINTERNAL:     http.StatusInternalServerError,
+	hallq.EINVALID:        http.StatusBadRequest,
+	hallq.EUNAUTHORIZED:   http.StatusUnauthorized,
+	hallq.EFORBIDDEN:      http.StatusForbidden,
+	hallq.ENOTFOUND:       http.StatusNotFound,
+	hallq.EMETHOD:         http.StatusMethodNotAllowed,
+	hallq.ECONFLICT:       http.StatusConflict,
+	hallq.ECLOSED:         http.StatusConflict,
+	hallq.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	hallq.ECARDUNKNOWN:    http.StatusUnprocessableEntity,
+	hallq.ERATELIMITED:    http.StatusTooManyRequests,
+	hallq.EUNAVAILABLE:    http.StatusServiceUnavailable,
+	hallq.EPASSWORDCHANGE: http.StatusForbidden,
+	hallq.EINTERNAL:       http.StatusInternalServerError,
 }
 
 // errorReply is the body of every error reply.
@@ -40,6 +41,7 @@ type errorReply struct {
 type errorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
 }
 
 // Error writes err as a JSON error reply with the status for its code. Errors
@@ -61,7 +63,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &retry) && retry.Wait > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retry.Wait)))
 	}
-	JSON(w, status, errorReply{errorBody{Code: code, Message: message}})
+	JSON(w, status, errorReply{errorBody{Code: code, Message: message, Field: hallq.ErrorField(err)}})
 }
 
 // routePattern returns the pattern of the route that matched r, as chi and

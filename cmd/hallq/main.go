@@ -152,10 +152,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		fmt.Fprintf(out, "  %-12s %s%s\n", p.name, c.publicURL, p.path)
 	}
 	if generated != "" {
-		fmt.Fprintf(out, "hallq: first start: log in at %s/manager as admin with password %s\n", c.publicURL, generated)
-		fmt.Fprintf(out, "hallq: this password is shown only now; change it under Users once you are in.\n")
+		fmt.Fprintf(out, "hallq: first start: log in at %s/login as admin with password %s\n", c.publicURL, generated)
+		fmt.Fprintf(out, "hallq: this password is shown only now, and the first login asks you to choose your own.\n")
 	} else if c.adminPassword != "" {
-		fmt.Fprintf(out, "hallq: log in at %s/manager as admin\n", c.publicURL)
+		fmt.Fprintf(out, "hallq: log in at %s/login as admin\n", c.publicURL)
 	}
 
 	views, stopViews := context.WithCancel(context.Background())

@@ -37,6 +37,9 @@ func newServer(st *store.Store, c config) *server {
 
 	r.Post("/api/v1/login", auth.HandleLogin)
 	r.Post("/api/v1/logout", auth.HandleLogout)
+	r.Get("/api/v1/session", auth.HandleSession)
+	r.Post("/api/v1/password", auth.HandlePassword)
+	r.Get("/login", assets.Page("login.html"))
 	r.Post("/api/v1/devices/pair", auth.HandlePair)
 	kiosks := &kiosk.Handler{
 		Tickets:    st,

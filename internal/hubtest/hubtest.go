@@ -71,6 +71,8 @@ func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 	r.MethodNotAllowed(web.MethodNotAllowed)
 	r.Post("/api/v1/login", h.Auth.HandleLogin)
 	r.Post("/api/v1/logout", h.Auth.HandleLogout)
+	r.Get("/api/v1/session", h.Auth.HandleSession)
+	r.Post("/api/v1/password", h.Auth.HandlePassword)
 	if routes != nil {
 		routes(r, h)
 	}
@@ -78,12 +80,18 @@ func New(tb testing.TB, routes func(r chi.Router, h *Hub)) *Hub {
 	return h
 }
 
-// AddUser creates an account with the given role and returns its password.
+// AddUser creates an account with the given role, as a manager does, and
+// returns its password, already changed by its user as the first login
+// asks.
 func (h *Hub) AddUser(tb testing.TB, username, role string) string {
 	tb.Helper()
 	password := username + "-password"
-	_, err := h.Store.CreateUser(context.Background(), hallq.Actor{Name: "admin", Role: hallq.RoleManager},
-		hallq.NewUser{Username: username, Password: password, Role: role})
+	ctx := context.Background()
+	_, err := h.Store.CreateUser(ctx, hallq.Actor{Name: "admin", Role: hallq.RoleManager},
+		hallq.NewUser{Username: username, Password: "set-by-manager", Role: role})
+	if err == nil {
+		err = h.Store.ChangePassword(ctx, username, hallq.PasswordChange{Current: "set-by-manager", New: password}, "")
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
