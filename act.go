@@ -199,7 +199,7 @@ func (f *Floor) callTicket(now time.Time, c *Counter, a CounterAction) (*change,
 // findCallable finds the ticket a call by number names: one waiting, or a
 // no-show within the recall tolerance.
 func (f *Floor) findCallable(now time.Time, c *Counter, number string) (*Ticket, error) {
-	number = canonicalNumber(number)
+	number = CanonicalNumber(number)
 	if number == "" {
 		return nil, Errorf(EINVALID, "Say which ticket to call, for example A023.")
 	}
@@ -256,6 +256,10 @@ func (f *Floor) finish(ch *change, c *Counter, to State, ev EventType) {
 	t.State = to
 	t.FinishedAt = ch.now
 	f.recordServiceTime(t.Service, ch.now.Sub(t.CalledAt))
+	if to == Done {
+		c.Served++
+		c.ServiceS += seconds(ch.now.Sub(t.CalledAt))
+	}
 	if to == NoShow {
 		f.noShows[t.ID] = t
 	} else {
@@ -376,9 +380,9 @@ func (f *Floor) transfer(ch *change, c *Counter, a CounterAction) error {
 	return nil
 }
 
-// canonicalNumber writes a ticket number as tickets show it: "a23" and
+// CanonicalNumber writes a ticket number as tickets show it: "a23" and
 // "A0023" are A023. Anything else is returned as typed, in capitals.
-func canonicalNumber(s string) string {
+func CanonicalNumber(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	digits := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 	n, err := strconv.Atoi(digits)

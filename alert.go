@@ -84,34 +84,3 @@ func (f *Floor) RaiseAlert(now time.Time, a Alert) (*Change, error) {
 	ch.event(Event{Type: AlertRaised, Alert: &a})
 	return ch.done(), nil
 }
-
-// RateWindow is how long after a ticket is finished its customer may rate
-// the visit on the counter's pad.
-const RateWindow = 2 * time.Minute
-
-// Rate records the customer's rating, 1 to 5, of the ticket just finished at
-// a counter: only that ticket, only once, only within RateWindow.
-func (f *Floor) Rate(now time.Time, counterID string, ticketID uint64, score int) (*Change, error) {
-	now = wallTime(now)
-	c := f.counter(counterID)
-	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", counterID)
-	}
-	if score < 1 || score > 5 {
-		return nil, Errorf(EINVALID, "A rating is a score from 1 to 5.")
-	}
-	last := c.Last
-	switch {
-	case last == nil || last.ID != ticketID || last.State != Done:
-		return nil, Errorf(ECONFLICT, "Only the visit just finished at this counter can be rated.")
-	case last.Rating != 0:
-		return nil, Errorf(ECONFLICT, "This visit has already been rated. Thank you!")
-	case now.Sub(last.FinishedAt) > RateWindow:
-		return nil, Errorf(ECONFLICT, "The time to rate this visit has passed.")
-	}
-	ch := f.begin(now, Actor{})
-	last.Rating = score
-	ch.event(Event{Type: TicketRated, Ticket: last, Counter: c})
-	ch.result(last)
-	return ch.done(), nil
-}

@@ -34,6 +34,9 @@ type Counter struct {
 	Streak int       // VIP calls in a row ahead of an older regular ticket
 
 	PauseAlerted bool // managers were warned that this pause is long
+
+	Served   int // tickets finished done here today
+	ServiceS int // the seconds they held the counter, in all
 }
 
 // MarshalJSON writes the API's Counter object, as staff and managers see it.
@@ -48,7 +51,20 @@ func (c Counter) MarshalJSON() ([]byte, error) {
 		Since      *string      `json:"since,omitempty"`
 		Ticket     *Ticket      `json:"ticket,omitempty"`
 		Staff      string       `json:"staff,omitempty"`
-	}{c.ID, c.Name, nonNil(c.Services), nonNil(c.AlsoServes), c.VIPFirst, c.State, formatTime(c.Since), c.Ticket, c.Staff})
+		Served     int          `json:"served_today"`
+		ServiceAvg *int         `json:"service_s_avg,omitempty"`
+	}{c.ID, c.Name, nonNil(c.Services), nonNil(c.AlsoServes), c.VIPFirst, c.State, formatTime(c.Since), c.Ticket, c.Staff,
+		c.Served, c.serviceAvg()})
+}
+
+// serviceAvg returns the mean seconds a ticket served here today held the
+// counter, or nil before the first.
+func (c *Counter) serviceAvg() *int {
+	if c.Served == 0 {
+		return nil
+	}
+	avg := (c.ServiceS + c.Served/2) / c.Served
+	return &avg
 }
 
 // PublicCounter is what displays and rating pads see of a counter: no

@@ -22,7 +22,8 @@ const (
 	TicketRetargeted  EventType = "ticket.retargeted" // its target counter was deleted; any counter of its service may call it
 	TicketRated       EventType = "ticket.rated"
 
-	AlertRaised EventType = "alert.raised" // a wait past its target, a counter paused too long
+	AlertRaised     EventType = "alert.raised"       // a wait past its target, a counter paused too long
+	ComplaintRaised EventType = "complaint.received" // a customer complained
 
 	CounterOpened  EventType = "counter.opened"
 	CounterPaused  EventType = "counter.paused"
@@ -80,6 +81,8 @@ type Event struct {
 	From    string   // for transfers: the service or counter it left
 	Subject string   // for configuration events: the id changed
 	Alert   *Alert   // for alerts
+
+	Complaint *Complaint // for complaints
 }
 
 // MarshalJSON writes an event as managers see it.
@@ -97,7 +100,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		From    string    `json:"from,omitempty"`
 		Subject string    `json:"subject,omitempty"`
 		Alert   *Alert    `json:"alert,omitempty"`
-	}{e.Seq, e.Type, formatTime(e.At), e.Staff, e.Counter, e.Ticket, e.Call, e.Mode, e.Reason, e.From, e.Subject, e.Alert})
+
+		Complaint *Complaint `json:"complaint,omitempty"`
+	}{e.Seq, e.Type, formatTime(e.At), e.Staff, e.Counter, e.Ticket, e.Call, e.Mode, e.Reason, e.From, e.Subject, e.Alert, e.Complaint})
 }
 
 // Call is an announcement: a ticket number and the counter to go to.

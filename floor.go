@@ -291,8 +291,8 @@ func (f *Floor) Advance(now time.Time) *Change {
 			ch.event(Event{Type: TicketExpired, Ticket: t})
 		}
 		for _, c := range f.counters {
-			if c.Ticket != nil || c.Last != nil || c.Streak != 0 {
-				c.Ticket, c.Last, c.Streak = nil, nil, 0
+			if c.Ticket != nil || c.Last != nil || c.Streak != 0 || c.Served != 0 {
+				c.Ticket, c.Last, c.Streak, c.Served, c.ServiceS = nil, nil, 0, 0, 0
 				ch.touchCounter(c)
 			}
 		}
@@ -401,6 +401,9 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 		IssuedBy:  o.By.Name,
 		Card:      o.Card != nil && o.Tier == "",
 	}
+	if t.Card {
+		t.Holder = o.Card.Holder
+	}
 	f.open[t.ID] = t
 	f.enqueue(t)
 	t.EtaAtIssue = f.view(t).EtaS
@@ -477,6 +480,18 @@ func (f *Floor) OpenTicket(id uint64) (*Ticket, bool) {
 	return f.view(t), true
 }
 
+// OpenTicketByNumber returns the open ticket with number today (as typed:
+// a23 is A023), with its live figures.
+func (f *Floor) OpenTicketByNumber(number string) (*Ticket, bool) {
+	number = CanonicalNumber(number)
+	for _, t := range f.open {
+		if t.Number == number {
+			return f.view(t), true
+		}
+	}
+	return nil, false
+}
+
 // Decorate fills in the status page URL of a ticket that is no longer open.
 func (f *Floor) Decorate(t *Ticket) *Ticket {
 	t.StatusURL = f.statusURL(t.Token)
@@ -484,10 +499,14 @@ func (f *Floor) Decorate(t *Ticket) *Ticket {
 	return t
 }
 
-// setRecallUntil tells a no-show until when staff can call it back.
+// setRecallUntil tells a no-show until when staff can call it back, and a
+// done visit not yet rated until when its phone may rate it.
 func (f *Floor) setRecallUntil(t *Ticket) {
-	if t.State == NoShow {
+	switch {
+	case t.State == NoShow:
 		t.RecallUntil = t.FinishedAt.Add(time.Duration(f.settings.RecallToleranceS) * time.Second)
+	case t.State == Done && t.Rating == 0:
+		t.RateUntil = t.FinishedAt.Add(PhoneRateWindow)
 	}
 }
 

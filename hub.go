@@ -145,11 +145,33 @@ type FeedService interface {
 	ReadFloor(fn func(f *Floor, seq uint64, now time.Time))
 }
 
+// TicketRef names the ticket a complaint is about: by its token (the phone
+// page), its id (a pad), or its number today (staff at the counter). The
+// zero TicketRef names none. Counter is the pad's counter.
+type TicketRef struct {
+	Token   string
+	ID      uint64
+	Number  string
+	Counter string
+}
+
+// ComplaintService takes and lists the customers' complaints.
+type ComplaintService interface {
+	// Complain records a complaint from source about the ticket ref names.
+	Complain(ctx context.Context, by Actor, source string, ref TicketRef, n NewComplaint) (*Complaint, error)
+	// FindComplaints returns the complaints of hall days from to to, in
+	// state ("" for any), newest first.
+	FindComplaints(ctx context.Context, from, to, state string) ([]*Complaint, error)
+}
+
 // RatingService takes the customers' ratings from the rating pads.
 type RatingService interface {
 	// RateTicket records a score, 1 to 5, for the ticket just finished at
 	// a counter.
 	RateTicket(ctx context.Context, counter string, ticket uint64, score int) (*Ticket, error)
+	// RateByPhone records the score the customer of the ticket with token
+	// gives on its phone page, once, within PhoneRateWindow.
+	RateByPhone(ctx context.Context, token string, score int) (*Ticket, error)
 }
 
 // DeviceService pairs rating pads and kiosks: a manager creates a device

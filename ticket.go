@@ -137,7 +137,13 @@ type Ticket struct {
 	IssuedBy   string // staff who issued it ("" for the kiosk)
 	Card       bool   // the tier came from a card
 	EtaAtIssue int    // the estimate given at issue, in seconds
-	Rating     int    // 1..5, 0 for none
+	Holder     string // the name on the VIP card it was issued for: staff views only
+
+	Rating       int       // 1..5, 0 for none
+	RatingSource string    // RatedAtPad or RatedByPhone
+	RatedAt      time.Time // when the customer rated: RatedAt − FinishedAt is how long they took
+
+	Complaint *ComplaintStatus // the state of the customer's complaint, if they made one
 
 	WaitAlerted bool // managers were warned that this leg waits past its service's target
 	TierAlerted bool // managers were warned that this VIP waits past its tier's target
@@ -145,11 +151,16 @@ type Ticket struct {
 	// Live figures for a waiting ticket, and a no-show's last moment to be
 	// called back, filled in by the Floor's views.
 	RecallUntil time.Time
+	RateUntil   time.Time // a done visit not yet rated: until when its phone may rate it
 	Ahead       int
 	EtaS        int
 	EtaLowS     int
 	EtaHighS    int
 	StatusURL   string
+
+	// StaffView is set on the copies staff views send: only they show
+	// Holder.
+	StaffView bool
 }
 
 // VIP reports whether the ticket's tier had a rank above zero at issue.
@@ -161,6 +172,10 @@ func (t *Ticket) clone() *Ticket {
 		return nil
 	}
 	c := *t
+	if t.Complaint != nil {
+		s := *t.Complaint
+		c.Complaint = &s
+	}
 	return &c
 }
 
@@ -172,33 +187,39 @@ func Numbered(service string, n int) string {
 // MarshalJSON writes the API's Ticket object.
 func (t Ticket) MarshalJSON() ([]byte, error) {
 	v := struct {
-		ID         uint64  `json:"id"`
-		Number     string  `json:"number"`
-		Service    string  `json:"service"`
-		Tier       string  `json:"tier"`
-		State      State   `json:"state"`
-		Lang       string  `json:"lang"`
-		IssuedAt   *string `json:"issued_at"`
-		CalledAt   *string `json:"called_at,omitempty"`
-		ServedAt   *string `json:"served_at,omitempty"`
-		FinishedAt *string `json:"finished_at,omitempty"`
-		Counter    string  `json:"counter,omitempty"`
-		Target     string  `json:"target_counter,omitempty"`
-		Leg        int     `json:"leg"`
-		Recalls    int     `json:"recalls"`
-		RecallTill *string `json:"recall_until,omitempty"`
-		Ahead      int     `json:"ahead"`
-		EtaS       int     `json:"eta_s"`
-		EtaLowS    int     `json:"eta_low_s"`
-		EtaHighS   int     `json:"eta_high_s"`
-		Rating     int     `json:"rating,omitempty"`
-		Token      string  `json:"token,omitempty"`
-		StatusURL  string  `json:"status_url,omitempty"`
+		ID         uint64           `json:"id"`
+		Number     string           `json:"number"`
+		Service    string           `json:"service"`
+		Tier       string           `json:"tier"`
+		State      State            `json:"state"`
+		Lang       string           `json:"lang"`
+		IssuedAt   *string          `json:"issued_at"`
+		CalledAt   *string          `json:"called_at,omitempty"`
+		ServedAt   *string          `json:"served_at,omitempty"`
+		FinishedAt *string          `json:"finished_at,omitempty"`
+		Counter    string           `json:"counter,omitempty"`
+		Target     string           `json:"target_counter,omitempty"`
+		Leg        int              `json:"leg"`
+		Recalls    int              `json:"recalls"`
+		RecallTill *string          `json:"recall_until,omitempty"`
+		Ahead      int              `json:"ahead"`
+		EtaS       int              `json:"eta_s"`
+		EtaLowS    int              `json:"eta_low_s"`
+		EtaHighS   int              `json:"eta_high_s"`
+		Rating     int              `json:"rating,omitempty"`
+		RateUntil  *string          `json:"rate_until,omitempty"`
+		Complaint  *ComplaintStatus `json:"complaint,omitempty"`
+		Holder     string           `json:"holder,omitempty"`
+		Token      string           `json:"token,omitempty"`
+		StatusURL  string           `json:"status_url,omitempty"`
 	}{
 		t.ID, t.Number, t.Service, t.Tier, t.State, t.Lang,
 		formatTime(t.IssuedAt), formatTime(t.CalledAt), formatTime(t.ServedAt), formatTime(t.FinishedAt),
 		t.Counter, t.Target, t.Leg, t.Recalls, formatTime(t.RecallUntil), t.Ahead, t.EtaS, t.EtaLowS, t.EtaHighS, t.Rating,
-		t.Token, t.StatusURL,
+		formatTime(t.RateUntil), t.Complaint, "", t.Token, t.StatusURL,
+	}
+	if t.StaffView {
+		v.Holder = t.Holder
 	}
 	return json.Marshal(v)
 }

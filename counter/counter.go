@@ -22,9 +22,12 @@ type Handler struct {
 	Counters hallq.CounterService
 	Tickets  hallq.TicketService
 	Ratings  hallq.RatingService
-	Feed     hallq.FeedService
-	Auth     *web.Auth
-	hub      web.Hub
+	// Complaints takes the complaints staff take at a counter, and those a
+	// pad passes on after a low rating.
+	Complaints hallq.ComplaintService
+	Feed       hallq.FeedService
+	Auth       *web.Auth
+	hub        web.Hub
 }
 
 // Routes registers the handler's routes, with their full paths, on r. Each
@@ -38,6 +41,8 @@ func (h *Handler) Routes(r chi.Router) {
 		staff.Post("/api/v1/counters/{id}/"+string(op), h.handleCounterAction(op))
 	}
 	staff.Get("/api/v1/queue", h.handleQueue)
+	staff.Post("/api/v1/complaints", h.handleComplaintCreate)
+	staff.Get("/api/v1/complaints", h.handleComplaintList)
 	staff.Get("/ws/counters/{id}", h.handleCounterSocket)
 
 	r.Get("/counter", assets.Page("counter.html"))
@@ -46,6 +51,7 @@ func (h *Handler) Routes(r chi.Router) {
 	pad := r.With(h.Auth.RequireDevice(hallq.DevicePad))
 	pad.Get("/ws/pad", h.handlePadSocket)
 	pad.Post("/api/v1/ratings", h.handleRatingCreate)
+	pad.Post("/api/v1/ratings/complaint", h.handlePadComplaint)
 }
 
 // handleCounterList answers GET /api/v1/counters: every counter with its
@@ -55,6 +61,9 @@ func (h *Handler) handleCounterList(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		web.Error(w, r, err)
 		return
+	}
+	for i, c := range counters {
+		counters[i] = staffCounter(c)
 	}
 	web.JSON(w, http.StatusOK, counters)
 }
@@ -67,7 +76,7 @@ func (h *Handler) handleCounterGet(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, c)
+	web.JSON(w, http.StatusOK, staffCounter(c))
 }
 
 // handleCounterAction returns the handler of POST /api/v1/counters/{id}/{op}
@@ -101,11 +110,11 @@ func (h *Handler) handleCounterAction(op hallq.CounterOp) http.HandlerFunc {
 func writeActResult(w http.ResponseWriter, op hallq.CounterOp, res *hallq.ActResult) {
 	switch {
 	case op == hallq.OpOpen || op == hallq.OpPause || op == hallq.OpClose:
-		web.JSON(w, http.StatusOK, res.Counter)
+		web.JSON(w, http.StatusOK, staffCounter(res.Counter))
 	case res.Ticket == nil: // next found nobody waiting
 		w.WriteHeader(http.StatusNoContent)
 	default:
-		web.JSON(w, http.StatusOK, res.Ticket)
+		web.JSON(w, http.StatusOK, staffTicket(res.Ticket))
 	}
 }
 
@@ -122,5 +131,38 @@ func (h *Handler) handleQueue(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	web.JSON(w, http.StatusOK, queueReply{Services: services})
+	web.JSON(w, http.StatusOK, queueReply{Services: staffQueue(services)})
+}
+
+// staffTicket returns a copy of t as staff see it: with the name of the VIP
+// card holder, so that they can greet them. Public views never carry it.
+func staffTicket(t *hallq.Ticket) *hallq.Ticket {
+	if t == nil {
+		return nil
+	}
+	v := *t
+	v.StaffView = true
+	return &v
+}
+
+// staffCounter returns a copy of c whose ticket staff see.
+func staffCounter(c *hallq.Counter) *hallq.Counter {
+	if c == nil {
+		return nil
+	}
+	v := *c
+	v.Ticket = staffTicket(c.Ticket)
+	return &v
+}
+
+// staffQueue returns a copy of the queue whose tickets staff see.
+func staffQueue(queue []hallq.ServiceQueue) []hallq.ServiceQueue {
+	out := make([]hallq.ServiceQueue, len(queue))
+	for i, q := range queue {
+		out[i] = hallq.ServiceQueue{ID: q.ID, Tickets: make([]*hallq.Ticket, len(q.Tickets))}
+		for j, t := range q.Tickets {
+			out[i].Tickets[j] = staffTicket(t)
+		}
+	}
+	return out
 }

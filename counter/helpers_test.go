@@ -53,7 +53,7 @@ func serveCounters(t *testing.T) (*hubtest.Hub, *counter.Handler) {
 	t.Helper()
 	var c *counter.Handler
 	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		c = &counter.Handler{Counters: h.Store, Tickets: h.Store, Ratings: h.Store, Feed: h.Store, Auth: h.Auth}
+		c = &counter.Handler{Counters: h.Store, Tickets: h.Store, Ratings: h.Store, Complaints: h.Store, Feed: h.Store, Auth: h.Auth}
 		c.Routes(r)
 	})
 	return h, c

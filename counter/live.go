@@ -101,7 +101,7 @@ func counterSnapshot(f *hallq.Floor, seq uint64, now time.Time, id string) (*cou
 	if err != nil {
 		return nil, err
 	}
-	return &counterMessage{Type: "snapshot", Seq: seq, Counter: c, queueView: queueFor(c, f.Services(now), f.Queue())}, nil
+	return &counterMessage{Type: "snapshot", Seq: seq, Counter: staffCounter(c), queueView: queueFor(c, f.Services(now), f.Queue())}, nil
 }
 
 // padSnapshot returns the whole view of counter id's pads.
@@ -135,7 +135,7 @@ func queueFor(c *hallq.Counter, services []*hallq.Service, queue []hallq.Service
 		mine := hallq.ServiceQueue{ID: q.ID, Tickets: []*hallq.Ticket{}}
 		for _, t := range q.Tickets {
 			if t.Target == c.ID || t.Target == "" && takes {
-				mine.Tickets = append(mine.Tickets, t)
+				mine.Tickets = append(mine.Tickets, staffTicket(t))
 			}
 		}
 		if takes || len(mine.Tickets) > 0 {
@@ -214,7 +214,7 @@ func counterMessages(batch []hallq.Event, id string, queueSeq uint64, q *queueVi
 	var msgs []counterMessage
 	for _, e := range batch {
 		if changesCounter(e, id) {
-			msgs = append(msgs, counterMessage{Type: "counter", Seq: e.Seq, Counter: e.Counter})
+			msgs = append(msgs, counterMessage{Type: "counter", Seq: e.Seq, Counter: staffCounter(e.Counter)})
 		}
 	}
 	if queueSeq == 0 || q == nil {

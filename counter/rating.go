@@ -2,7 +2,9 @@ package counter
 
 import (
 	"net/http"
+	"time"
 
+	"hallq"
 	"hallq/web"
 )
 
@@ -36,4 +38,89 @@ func (h *Handler) handleRatingCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.JSON(w, http.StatusCreated, ratingReply{Ticket: t.ID, Number: t.Number, Rating: t.Rating})
+}
+
+// padComplaintRequest is the body of POST /api/v1/ratings/complaint.
+type padComplaintRequest struct {
+	Ticket   uint64 `json:"ticket"`   // the visit just rated 1 or 2 at the pad
+	Category string `json:"category"` // what went wrong
+	Text     string `json:"text"`
+}
+
+// handlePadComplaint answers POST /api/v1/ratings/complaint from a paired
+// pad: after a rating of 1 or 2 the customer said what went wrong, and the
+// hall takes it as a complaint.
+func (h *Handler) handlePadComplaint(w http.ResponseWriter, r *http.Request) {
+	var req padComplaintRequest
+	if err := web.Decode(w, r, &req); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	pad := web.DeviceFrom(r.Context())
+	c, err := h.Complaints.Complain(r.Context(), hallq.Actor{}, hallq.ComplaintByRating,
+		hallq.TicketRef{ID: req.Ticket, Counter: pad.Counter}, hallq.NewComplaint{Category: req.Category, Text: req.Text})
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, c)
+}
+
+// handleComplaintCreate answers POST /api/v1/complaints from staff: a
+// complaint taken at the counter, about a ticket (by number) or not.
+func (h *Handler) handleComplaintCreate(w http.ResponseWriter, r *http.Request) {
+	var req hallq.NewComplaint
+	if err := web.Decode(w, r, &req); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	c, err := h.Complaints.Complain(r.Context(), web.ActorFrom(r.Context()), hallq.ComplaintAtCounter,
+		hallq.TicketRef{Number: req.Ticket}, req)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusCreated, c)
+}
+
+// handleComplaintList answers GET /api/v1/complaints?from=&to=&state=: the
+// complaints of those hall days (default today), newest first.
+func (h *Handler) handleComplaintList(w http.ResponseWriter, r *http.Request) {
+	from, to, err := h.days(r)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	state := r.URL.Query().Get("state")
+	switch state {
+	case "", hallq.ComplaintReceived, hallq.ComplaintInHand, hallq.ComplaintResolved:
+	default:
+		web.Error(w, r, hallq.Errorf(hallq.EINVALID, "A complaint's state is received, in_hand or resolved; %q is not.", state))
+		return
+	}
+	out, err := h.Complaints.FindComplaints(r.Context(), from, to, state)
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	web.JSON(w, http.StatusOK, out)
+}
+
+// days reads the from and to hall days of a query, each YYYY-MM-DD and
+// today by default.
+func (h *Handler) days(r *http.Request) (from, to string, err error) {
+	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { from, to = f.Day(), f.Day() })
+	q := r.URL.Query()
+	for _, p := range []struct {
+		name string
+		v    *string
+	}{{"from", &from}, {"to", &to}} {
+		if s := q.Get(p.name); s != "" {
+			if _, err := time.Parse("2006-01-02", s); err != nil {
+				return "", "", hallq.Errorf(hallq.EINVALID, "%s is a hall day, YYYY-MM-DD; %q is not.", p.name, s)
+			}
+			*p.v = s
+		}
+	}
+	return from, to, nil
 }

@@ -24,6 +24,10 @@ import (
 type Handler struct {
 	Tickets hallq.TicketService
 	Hall    hallq.HallService
+	// Ratings and Complaints take what a customer says of their visit on
+	// the phone page.
+	Ratings    hallq.RatingService
+	Complaints hallq.ComplaintService
 	// Auth guards the staff-only tier of a ticket; required.
 	Auth *web.Auth
 	// IssueLimit limits the ticket requests of each client per minute, and
@@ -68,6 +72,8 @@ func (h *Handler) Routes(r chi.Router) {
 	r.Get("/api/v1/tickets/{token}/qr.png", h.handleTicketQR)
 	r.Get("/ws/tickets/{token}", h.handleTicketSocket)
 	r.Post("/api/v1/tickets/{token}/print", h.handleTicketPrint)
+	r.Post("/api/v1/tickets/{token}/rating", h.handleTicketRating)
+	r.Post("/api/v1/tickets/{token}/complaint", h.handleTicketComplaint)
 	r.Get("/api/v1/devices/me", h.handleDeviceMe)
 }
 

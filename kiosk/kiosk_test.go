@@ -63,6 +63,8 @@ func newHandler(t *testing.T, l limits) (*hubtest.Hub, *live) {
 		k.Handler = &kiosk.Handler{
 			Tickets:    h.Store,
 			Hall:       h.Store,
+			Ratings:    h.Store,
+			Complaints: h.Store,
 			Auth:       h.Auth,
 			IssueLimit: web.NewRateLimiter(l.issue, h.Clock.Now),
 			CardLimit:  web.NewRateLimiter(l.card, h.Clock.Now),

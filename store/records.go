@@ -38,7 +38,19 @@ type ticketRecord struct {
 	Card       bool   `json:"card,omitempty"`
 	EtaAtIssue int    `json:"eta"`
 	Rating     int    `json:"rate,omitempty"`
+	RatedBy    string `json:"rate_src,omitempty"`
+	RatedAt    int64  `json:"rated,omitempty"`
 	Alerted    int    `json:"alerted,omitempty"` // 1: past its service's target, 2: past its tier's
+	Holder     string `json:"holder,omitempty"`
+
+	Complaint *complaintStatusRecord `json:"cpl,omitempty"`
+}
+
+// complaintStatusRecord is a ticket's complaint as its customer sees it.
+type complaintStatusRecord struct {
+	ID         uint64 `json:"id"`
+	State      string `json:"st"`
+	Resolution string `json:"res,omitempty"`
 }
 
 func nanos(t time.Time) int64 {
@@ -62,8 +74,17 @@ func encodeTicket(t *hallq.Ticket) ticketRecord {
 		IssuedAt: nanos(t.IssuedAt), LegAt: nanos(t.LegAt), Leg: t.Leg, CalledAt: nanos(t.CalledAt),
 		ServedAt: nanos(t.ServedAt), FinishedAt: nanos(t.FinishedAt), Counter: t.Counter, Staff: t.Staff,
 		Target: t.Target, Recalls: t.Recalls, IssuedBy: t.IssuedBy, Card: t.Card, EtaAtIssue: t.EtaAtIssue,
-		Rating: t.Rating, Alerted: alertBits(t.WaitAlerted, t.TierAlerted),
+		Rating: t.Rating, RatedBy: t.RatingSource, RatedAt: nanos(t.RatedAt),
+		Alerted: alertBits(t.WaitAlerted, t.TierAlerted), Holder: t.Holder,
+		Complaint: encodeComplaintStatus(t.Complaint),
 	}
+}
+
+func encodeComplaintStatus(c *hallq.ComplaintStatus) *complaintStatusRecord {
+	if c == nil {
+		return nil
+	}
+	return &complaintStatusRecord{ID: c.ID, State: c.State, Resolution: c.Resolution}
 }
 
 func alertBits(wait, tier bool) int {
@@ -84,9 +105,42 @@ func (r *ticketRecord) ticket() *hallq.Ticket {
 		State: hallq.State(r.State), IssuedAt: fromNanos(r.IssuedAt), LegAt: fromNanos(r.LegAt), Leg: r.Leg,
 		CalledAt: fromNanos(r.CalledAt), ServedAt: fromNanos(r.ServedAt), FinishedAt: fromNanos(r.FinishedAt),
 		Counter: r.Counter, Staff: r.Staff, Target: r.Target, Recalls: r.Recalls, IssuedBy: r.IssuedBy,
-		Card: r.Card, EtaAtIssue: r.EtaAtIssue, Rating: r.Rating,
-		WaitAlerted: r.Alerted&1 != 0, TierAlerted: r.Alerted&2 != 0,
+		Card: r.Card, EtaAtIssue: r.EtaAtIssue, Rating: r.Rating, RatingSource: r.RatedBy, RatedAt: fromNanos(r.RatedAt),
+		WaitAlerted: r.Alerted&1 != 0, TierAlerted: r.Alerted&2 != 0, Holder: r.Holder,
+		Complaint: r.Complaint.status(),
 	}
+}
+
+func (r *complaintStatusRecord) status() *hallq.ComplaintStatus {
+	if r == nil {
+		return nil
+	}
+	return &hallq.ComplaintStatus{ID: r.ID, State: r.State, Resolution: r.Resolution}
+}
+
+// complaintRecord is a complaint, kept by its id.
+type complaintRecord struct {
+	ID         uint64 `json:"id"`
+	Ticket     uint64 `json:"tkt,omitempty"`
+	Number     string `json:"num,omitempty"`
+	Day        string `json:"day"`
+	Source     string `json:"src"`
+	Category   string `json:"cat"`
+	Text       string `json:"text,omitempty"`
+	State      string `json:"st"`
+	RaisedAt   int64  `json:"at"`
+	By         string `json:"by,omitempty"`
+	Resolution string `json:"res,omitempty"`
+}
+
+func encodeComplaint(c *hallq.Complaint, day string) complaintRecord {
+	return complaintRecord{ID: c.ID, Ticket: c.Ticket, Number: c.Number, Day: day, Source: c.Source, Category: c.Category,
+		Text: c.Text, State: c.State, RaisedAt: nanos(c.RaisedAt), By: c.By, Resolution: c.Resolution}
+}
+
+func (r *complaintRecord) complaint() *hallq.Complaint {
+	return &hallq.Complaint{ID: r.ID, Ticket: r.Ticket, Number: r.Number, Source: r.Source, Category: r.Category,
+		Text: r.Text, State: r.State, RaisedAt: fromNanos(r.RaisedAt), By: r.By, Resolution: r.Resolution}
 }
 
 type counterRecord struct {
@@ -102,11 +156,14 @@ type counterRecord struct {
 	Last       *ticketRecord `json:"last,omitempty"`
 	Streak     int           `json:"streak,omitempty"`
 	Alerted    bool          `json:"alerted,omitempty"`
+	Served     int           `json:"served,omitempty"`
+	ServiceS   int           `json:"svc_s,omitempty"`
 }
 
 func encodeCounter(c *hallq.Counter) counterRecord {
 	r := counterRecord{ID: c.ID, Name: c.Name, Services: c.Services, AlsoServes: c.AlsoServes, VIPFirst: c.VIPFirst,
-		State: string(c.State), Since: nanos(c.Since), Staff: c.Staff, Streak: c.Streak, Alerted: c.PauseAlerted}
+		State: string(c.State), Since: nanos(c.Since), Staff: c.Staff, Streak: c.Streak, Alerted: c.PauseAlerted,
+		Served: c.Served, ServiceS: c.ServiceS}
 	if c.Ticket != nil {
 		r.Ticket = c.Ticket.ID
 	}
@@ -120,7 +177,7 @@ func encodeCounter(c *hallq.Counter) counterRecord {
 func (r *counterRecord) counter() hallq.Counter {
 	c := hallq.Counter{ID: r.ID, Name: r.Name, Services: r.Services, AlsoServes: r.AlsoServes, VIPFirst: r.VIPFirst,
 		State: hallq.CounterState(r.State), Since: fromNanos(r.Since), Staff: r.Staff, Streak: r.Streak,
-		PauseAlerted: r.Alerted}
+		PauseAlerted: r.Alerted, Served: r.Served, ServiceS: r.ServiceS}
 	if r.Ticket != 0 {
 		c.Ticket = &hallq.Ticket{ID: r.Ticket}
 	}
@@ -182,6 +239,8 @@ type eventRecord struct {
 	From    string        `json:"from,omitempty"`
 	Subject string        `json:"subj,omitempty"`
 	Alert   *hallq.Alert  `json:"alert,omitempty"`
+
+	Complaint uint64 `json:"cpl,omitempty"` // the complaint's id
 }
 
 func encodeEvent(e *hallq.Event) eventRecord {
@@ -197,6 +256,9 @@ func encodeEvent(e *hallq.Event) eventRecord {
 	if e.Call != nil {
 		c := encodeCall(e.Call)
 		r.Call = &c
+	}
+	if e.Complaint != nil {
+		r.Complaint = e.Complaint.ID
 	}
 	return r
 }

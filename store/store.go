@@ -43,10 +43,11 @@ var (
 	bucketIdemTime = []byte("idem_by_time")
 	bucketDevices  = []byte("devices")       // id → deviceRecord
 	bucketDevToken = []byte("device_tokens") // SHA-256 of the token → id
+	bucketComplain = []byte("complaints")    // id → complaintRecord
 
 	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
 		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime,
-		bucketDevices, bucketDevToken}
+		bucketDevices, bucketDevToken, bucketComplain}
 
 	keySchema  = []byte("schema")
 	keyCardKey = []byte("card_key")

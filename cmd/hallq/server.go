@@ -44,6 +44,8 @@ func newServer(st *store.Store, c config) *server {
 	kiosks := &kiosk.Handler{
 		Tickets:    st,
 		Hall:       st,
+		Ratings:    st,
+		Complaints: st,
 		Feed:       st,
 		Auth:       auth,
 		Devices:    st,
@@ -55,7 +57,7 @@ func newServer(st *store.Store, c config) *server {
 	kiosks.Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st}
 	displays.Routes(r)
-	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Feed: st, Auth: auth}
+	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Complaints: st, Feed: st, Auth: auth}
 	counters.Routes(r)
 	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Feed: st, Auth: auth, Now: time.Now}
 	managers.Routes(r)
