@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hallq"
+	"hallq/counter"
 	"hallq/internal/hubtest"
 )
 
@@ -339,8 +340,17 @@ func TestHandler_Idempotency(t *testing.T) {
 	key := func(k string) hubtest.Request { return hubtest.Header("Idempotency-Key", k) }
 
 	t.Run("Next", func(t *testing.T) {
-		first := actTicket(t, h, clerk, "1", "next", nil, key("next-1"))
-		again := actTicket(t, h, clerk, "1", "next", `{"expect":12345}`, key("next-1")) // whatever the body
+		res := act(t, h, clerk, "1", "next", nil, key("next-1")).Want(t, http.StatusOK)
+		var first, again ticket
+		res.Decode(t, &first)
+		if got := res.Header.Get(counter.ReplayHeader); got != "" {
+			t.Errorf("the first next says %s: %q", counter.ReplayHeader, got)
+		}
+		res = act(t, h, clerk, "1", "next", `{"expect":12345}`, key("next-1")).Want(t, http.StatusOK) // whatever the body
+		res.Decode(t, &again)
+		if got := res.Header.Get(counter.ReplayHeader); got != "true" {
+			t.Errorf("the replayed next says %s: %q, want true", counter.ReplayHeader, got)
+		}
 		if first.Number != "A001" || again.ID != first.ID || again.State != "called" || again.CalledAt != first.CalledAt {
 			t.Fatalf("next twice with one key: %+v then %+v, want A001 called once", first, again)
 		}

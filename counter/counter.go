@@ -106,8 +106,16 @@ func (h *Handler) handleCounterAction(op hallq.CounterOp) http.HandlerFunc {
 	}
 }
 
+// ReplayHeader marks the reply to a counter action whose Idempotency-Key
+// was seen before: the action was already carried out, and this is its
+// first result, so a terminal can say "A023 was already called".
+const ReplayHeader = "Idempotent-Replayed"
+
 // writeActResult writes the reply to a counter action.
 func writeActResult(w http.ResponseWriter, op hallq.CounterOp, res *hallq.ActResult) {
+	if res.Replayed {
+		w.Header().Set(ReplayHeader, "true")
+	}
 	switch {
 	case op == hallq.OpOpen || op == hallq.OpPause || op == hallq.OpClose:
 		web.JSON(w, http.StatusOK, staffCounter(res.Counter))
