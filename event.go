@@ -39,6 +39,8 @@ const (
 	TierCreated    EventType = "tier.created"
 	TierUpdated    EventType = "tier.updated"
 	DayStarted     EventType = "day.started"
+	SlidesChanged  EventType = "slides.changed" // a slide was added, changed or deleted
+	VoiceChanged   EventType = "voice.changed"  // the hall's own voice was uploaded or removed
 )
 
 // Configures reports whether an event changes what the live views are made
@@ -47,7 +49,7 @@ const (
 func (t EventType) Configures() bool {
 	switch t {
 	case HallUpdated, ServiceCreated, ServiceUpdated, TierCreated, TierUpdated,
-		CounterCreated, CounterUpdated, CounterDeleted, DayStarted:
+		CounterCreated, CounterUpdated, CounterDeleted, DayStarted, SlidesChanged, VoiceChanged:
 		return true
 	}
 	return false

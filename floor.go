@@ -30,6 +30,8 @@ type Floor struct {
 	calls      []Call               // newest first
 	times      map[string][]int     // recent service times per service, oldest first
 	hoursOpen  map[string]bool      // whether each service's hours were open when last looked at
+	slides     []*Slide             // by order, then id
+	voice      string               // the version of the hall's own voice; "" for the shipped one
 	linkBase   string
 }
 
@@ -60,6 +62,8 @@ type FloorState struct {
 	Calls      []Call
 	Times      map[string][]int
 	HoursOpen  map[string]bool // whether each service's hours were open when last announced
+	Slides     []Slide
+	Voice      string
 }
 
 // NewFloor returns the Floor described by st, after checking it.
@@ -92,6 +96,15 @@ func NewFloor(st FloorState) (*Floor, error) {
 	for k, v := range st.HoursOpen {
 		f.hoursOpen[k] = v
 	}
+	for i := range st.Slides {
+		s := st.Slides[i]
+		if err := s.validate(); err != nil {
+			return nil, err
+		}
+		f.slides = append(f.slides, &s)
+	}
+	f.sortSlides()
+	f.voice = st.Voice
 	for i := range st.Services {
 		s := st.Services[i].clone()
 		if err := s.validate(); err != nil {
@@ -156,6 +169,7 @@ func (f *Floor) State() FloorState {
 		st.Times[k] = append([]int(nil), v...)
 	}
 	st.HoursOpen = maps.Clone(f.hoursOpen)
+	st.Slides, st.Voice = f.Slides(), f.voice
 	for _, s := range f.services {
 		st.Services = append(st.Services, *s.clone())
 	}

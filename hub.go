@@ -192,3 +192,29 @@ type DeviceService interface {
 type AlertService interface {
 	RaiseAlert(ctx context.Context, a Alert) error
 }
+
+// Blob is a stored file: a slide's picture, a recorded clip.
+type Blob struct {
+	Type string // its media type, e.g. image/png
+	Data []byte
+}
+
+// PublicityService keeps the hall's publicity (the displays' slides) and its
+// own recorded voice.
+type PublicityService interface {
+	CreateSlide(ctx context.Context, by Actor, s Slide, image *Blob) (*Slide, error)
+	UpdateSlide(ctx context.Context, by Actor, id uint64, u SlideUpdate) (*Slide, error)
+	DeleteSlide(ctx context.Context, by Actor, id uint64) error
+	// FindSlides returns every slide, or with todayOnly those shown today,
+	// in the order they show.
+	FindSlides(ctx context.Context, todayOnly bool) ([]Slide, error)
+	FindSlide(ctx context.Context, id uint64) (*Slide, error)
+	// FindSlideImage returns the picture with the given content hash.
+	FindSlideImage(ctx context.Context, hash string) (*Blob, error)
+	// SetVoice replaces the hall's own recordings, by clip name; none
+	// brings back the shipped voice.
+	SetVoice(ctx context.Context, by Actor, clips map[string]*Blob) error
+	// FindVoiceClip returns the hall's own recording of clip name, or
+	// ENOTFOUND when the shipped one plays.
+	FindVoiceClip(ctx context.Context, name string) (*Blob, error)
+}

@@ -138,6 +138,73 @@ type Display struct {
 	Counters      []PublicCounter `json:"counters"`
 	Notice        Text            `json:"notice"`
 	HeadStartMaxS int             `json:"head_start_max_s"` // the published bound
+	Rule          PriorityRule    `json:"rule"`
+	Slides        []Slide         `json:"slides"` // today's, in the order they show
+	Voice         VoiceVersion    `json:"voice"`
+	TimeZone      string          `json:"time_zone"` // the hall's: displays show its time
+}
+
+// VoiceVersion says which recorded clips the displays play: the hall's own
+// upload (Version its content hash) or the shipped ones (Version "").
+type VoiceVersion struct {
+	Version string `json:"version"`
+}
+
+// PriorityRule is the call-order rule in the hall's own numbers, for the
+// displays to print in plain words: which tiers get the largest head start
+// and how long it is, at which counters the bound holds, and its
+// exceptions (VIP windows, counters' spare-time services).
+type PriorityRule struct {
+	HeadStartMaxS   int           `json:"head_start_max_s"`
+	TopTiers        []RuleTier    `json:"top_tiers"` // the tiers whose head start is HeadStartMaxS
+	GeneralCounters []RuleCounter `json:"general_counters"`
+	VIPWindows      []RuleCounter `json:"vip_windows"`
+	SpareTime       []RuleSpare   `json:"spare_time"`
+	StreakCap       int           `json:"vip_streak_cap"`
+}
+
+// RuleTier is a tier, as the rule names it.
+type RuleTier struct {
+	ID         string `json:"id"`
+	Name       Text   `json:"name"`
+	HeadStartS int    `json:"head_start_s"`
+	StaffOnly  bool   `json:"staff_only"`
+}
+
+// RuleCounter is a counter, as the rule names it.
+type RuleCounter struct {
+	ID   string `json:"id"`
+	Name Text   `json:"name"`
+}
+
+// RuleSpare is a counter that serves some services only in spare time.
+type RuleSpare struct {
+	Counter  RuleCounter `json:"counter"`
+	Services []string    `json:"services"`
+}
+
+// Rule returns the call-order rule as the hall is configured now.
+func (f *Floor) Rule() PriorityRule {
+	top := seconds(f.HeadStartMax())
+	r := PriorityRule{HeadStartMaxS: top, StreakCap: f.settings.VIPStreakCap,
+		TopTiers: []RuleTier{}, GeneralCounters: []RuleCounter{}, VIPWindows: []RuleCounter{}, SpareTime: []RuleSpare{}}
+	for _, t := range f.tiers {
+		if top > 0 && t.HeadStartS == top {
+			r.TopTiers = append(r.TopTiers, RuleTier{ID: t.ID, Name: t.Name, HeadStartS: t.HeadStartS, StaffOnly: t.StaffOnly})
+		}
+	}
+	for _, c := range f.counters {
+		rc := RuleCounter{ID: c.ID, Name: c.Name}
+		if c.VIPFirst {
+			r.VIPWindows = append(r.VIPWindows, rc)
+		} else {
+			r.GeneralCounters = append(r.GeneralCounters, rc)
+		}
+		if len(c.AlsoServes) > 0 {
+			r.SpareTime = append(r.SpareTime, RuleSpare{Counter: rc, Services: append([]string(nil), c.AlsoServes...)})
+		}
+	}
+	return r
 }
 
 // Display returns what the displays show at now.
@@ -149,6 +216,10 @@ func (f *Floor) Display(now time.Time) *Display {
 		Counters:      []PublicCounter{},
 		Notice:        f.settings.Notice,
 		HeadStartMaxS: seconds(f.HeadStartMax()),
+		Rule:          f.Rule(),
+		Slides:        f.SlidesToday(),
+		Voice:         VoiceVersion{Version: f.voice},
+		TimeZone:      f.settings.TimeZone,
 	}
 	for _, c := range f.counters {
 		d.Counters = append(d.Counters, c.Public())

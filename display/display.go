@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"hallq"
+	"hallq/assets"
 	"hallq/web"
 )
 
@@ -18,14 +19,22 @@ import (
 type Handler struct {
 	Hall hallq.HallService
 	Feed hallq.FeedService
-	hub  web.Hub
+	// Publicity serves the slides and the hall's own voice.
+	Publicity hallq.PublicityService
+	hub       web.Hub
 }
 
 // Routes registers the handler's routes, with their full paths, on r.
 func (h *Handler) Routes(r chi.Router) {
 	h.hub.MaxPerClient = web.MaxPublicSockets
+	r.Get("/display", assets.Page("display.html"))
+	r.Get("/display/counter/{id}", assets.Page("counter-display.html"))
 	r.Get("/api/v1/display", h.handleDisplay)
 	r.Get("/ws/display", h.handleSocket)
+	r.Get("/api/v1/slides", h.handleSlides)
+	r.Get("/api/v1/slides/images/{hash}", h.handleSlideImage)
+	r.Get("/api/v1/voice", h.handleVoice)
+	r.Get("/api/v1/voice/{clip}", h.handleVoiceClip)
 }
 
 // handleDisplay replies with what the displays show: the calls newest first,

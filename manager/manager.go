@@ -21,9 +21,11 @@ type Handler struct {
 	Users   hallq.UserService
 	Devices hallq.DeviceService
 	Backup  hallq.BackupService
-	Feed    hallq.FeedService // the live dashboard's events and state; see Run
-	Auth    *web.Auth
-	Now     func() time.Time // the clock for backup file names; nil means time.Now
+	// Publicity keeps the displays' slides and the hall's own voice.
+	Publicity hallq.PublicityService
+	Feed      hallq.FeedService // the live dashboard's events and state; see Run
+	Auth      *web.Auth
+	Now       func() time.Time // the clock for backup file names; nil means time.Now
 
 	hub web.Hub // the dashboards' websockets
 }
@@ -67,6 +69,13 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Delete("/api/v1/devices/{id}", h.handleDeviceDelete)
 
 		r.Get("/api/v1/backup", h.handleBackup)
+
+		r.Post("/api/v1/slides", h.handleSlideCreate)
+		r.Get("/api/v1/slides/{id}", h.handleSlideGet)
+		r.Put("/api/v1/slides/{id}", h.handleSlideUpdate)
+		r.Delete("/api/v1/slides/{id}", h.handleSlideDelete)
+		r.Put("/api/v1/voice", h.handleVoiceUpdate)
+		r.Delete("/api/v1/voice", h.handleVoiceDelete)
 
 		r.Get("/ws/manager", h.handleSocket)
 	})

@@ -192,6 +192,20 @@ type configRecord struct {
 	Settings hallq.Settings  `json:"settings"`
 	Services []hallq.Service `json:"services"`
 	Tiers    []hallq.Tier    `json:"tiers"`
+	Slides   []slideRecord   `json:"slides,omitempty"`
+	Voice    string          `json:"voice,omitempty"`
+}
+
+// slideRecord is a slide of the hall's publicity.
+type slideRecord struct {
+	ID      uint64     `json:"id"`
+	Kind    string     `json:"kind"`
+	Text    hallq.Text `json:"text"`
+	Image   string     `json:"image,omitempty"`
+	Seconds int        `json:"s"`
+	Order   int        `json:"order"`
+	From    string     `json:"from,omitempty"`
+	Until   string     `json:"until,omitempty"`
 }
 
 type callRecord struct {

@@ -47,7 +47,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
 		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime,
-		bucketDevices, bucketDevToken, bucketComplain}
+		bucketDevices, bucketDevToken, bucketComplain, bucketImages, bucketVoice}
 
 	keySchema  = []byte("schema")
 	keyCardKey = []byte("card_key")
@@ -238,11 +238,15 @@ func (s *Store) load() error {
 		if err := json.Unmarshal(meta.Get(keyCursor), &cur); err != nil {
 			return fmt.Errorf("reading the hall cursor: %w", err)
 		}
-		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers,
+		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers, Voice: cfg.Voice,
 			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
 			Times: cur.Times, HoursOpen: cur.HoursOpen}
 		for i := range cur.Calls {
 			st.Calls = append(st.Calls, cur.Calls[i].call())
+		}
+		for _, s := range cfg.Slides {
+			st.Slides = append(st.Slides, hallq.Slide{ID: s.ID, Kind: s.Kind, Text: s.Text, Image: s.Image,
+				Seconds: s.Seconds, Order: s.Order, From: s.From, Until: s.Until})
 		}
 		err := tx.Bucket(bucketCounters).ForEach(func(k, v []byte) error {
 			var r counterRecord
@@ -702,7 +706,12 @@ func putCounter(tx *bbolt.Tx, c *hallq.Counter) error {
 
 func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
 	settings, services, tiers := f.Config()
-	return tx.Bucket(bucketMeta).Put(keyConfig, marshal(configRecord{Settings: settings, Services: services, Tiers: tiers}))
+	r := configRecord{Settings: settings, Services: services, Tiers: tiers, Voice: f.Voice()}
+	for _, s := range f.Slides() {
+		r.Slides = append(r.Slides, slideRecord{ID: s.ID, Kind: s.Kind, Text: s.Text, Image: s.Image,
+			Seconds: s.Seconds, Order: s.Order, From: s.From, Until: s.Until})
+	}
+	return tx.Bucket(bucketMeta).Put(keyConfig, marshal(r))
 }
 
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
