@@ -63,9 +63,11 @@ type HallService interface {
 	UpdateService(ctx context.Context, by Actor, id string, u ServiceUpdate) (*Service, error)
 
 	FindTiers(ctx context.Context) ([]*Tier, error)
+	FindTier(ctx context.Context, id string) (*Tier, error)
 	CreateTier(ctx context.Context, by Actor, t Tier) (*Tier, error)
 	UpdateTier(ctx context.Context, by Actor, id string, u TierUpdate) (*Tier, error)
 
+	FindCounter(ctx context.Context, id string) (*Counter, error)
 	CreateCounter(ctx context.Context, by Actor, n NewCounter) (*Counter, error)
 	UpdateCounter(ctx context.Context, by Actor, id string, u CounterUpdate) (*Counter, error)
 	DeleteCounter(ctx context.Context, by Actor, id string) error
@@ -102,6 +104,7 @@ type UserService interface {
 	// EUNAUTHORIZED error that does not say which part was wrong.
 	Authenticate(ctx context.Context, username, password string) (*User, error)
 	FindUsers(ctx context.Context) ([]*User, error)
+	FindUser(ctx context.Context, username string) (*User, error)
 	CreateUser(ctx context.Context, by Actor, n NewUser) (*User, error)
 	UpdateUser(ctx context.Context, by Actor, username string, u UserUpdate) (*User, error)
 	DeleteUser(ctx context.Context, by Actor, username string) error

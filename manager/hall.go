@@ -13,7 +13,7 @@ import (
 // returns the whole hall.
 func (h *Handler) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 	var u hallq.SettingsUpdate
-	if err := web.Decode(w, r, &u); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, nil, "services", "tiers", "languages", "head_start_max_s", "day"); err != nil {
 		web.Error(w, r, err)
 		return
 	}
@@ -46,12 +46,18 @@ func (h *Handler) handleServiceCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleServiceUpdate changes the fields of a service present in the body.
 func (h *Handler) handleServiceUpdate(w http.ResponseWriter, r *http.Request) {
-	var u hallq.ServiceUpdate
-	if err := web.Decode(w, r, &u); err != nil {
+	current, err := h.Hall.FindService(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	s, err := h.Hall.UpdateService(r.Context(), web.ActorFrom(r.Context()), chi.URLParam(r, "id"), u)
+	var u hallq.ServiceUpdate
+	if err := web.DecodeUpdate(w, r, &u, map[string]any{"id": current.ID},
+		"accepting", "closed_reason", "waiting", "eta_s", "issued"); err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	s, err := h.Hall.UpdateService(r.Context(), web.ActorFrom(r.Context()), current.ID, u)
 	reply(w, r, http.StatusOK, s, err)
 }
 
@@ -76,12 +82,18 @@ func (h *Handler) handleTierCreate(w http.ResponseWriter, r *http.Request) {
 // head start applies to tickets issued afterwards.
 func (h *Handler) handleTierUpdate(w http.ResponseWriter, r *http.Request) {
 	var u hallq.TierUpdate
-	if err := web.Decode(w, r, &u); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, map[string]any{"id": chi.URLParam(r, "id")}); err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	tier, err := h.Hall.UpdateTier(r.Context(), web.ActorFrom(r.Context()), chi.URLParam(r, "id"), u)
 	reply(w, r, http.StatusOK, tier, err)
+}
+
+// handleTierGet returns one tier.
+func (h *Handler) handleTierGet(w http.ResponseWriter, r *http.Request) {
+	t, err := h.Hall.FindTier(r.Context(), chi.URLParam(r, "id"))
+	reply(w, r, http.StatusOK, t, err)
 }
 
 // handleCounterCreate adds a counter, closed.
@@ -97,8 +109,14 @@ func (h *Handler) handleCounterCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleCounterUpdate changes the fields of a counter present in the body.
 func (h *Handler) handleCounterUpdate(w http.ResponseWriter, r *http.Request) {
+	current, err := h.Hall.FindCounter(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
 	var u hallq.CounterUpdate
-	if err := web.Decode(w, r, &u); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, map[string]any{"id": current.ID, "state": current.State},
+		"since", "ticket", "staff", "served_today", "service_s_avg"); err != nil {
 		web.Error(w, r, err)
 		return
 	}

@@ -46,6 +46,7 @@ func (h *Handler) Routes(r chi.Router) {
 
 		r.Get("/api/v1/tiers", h.handleTierList)
 		r.Post("/api/v1/tiers", h.handleTierCreate)
+		r.Get("/api/v1/tiers/{id}", h.handleTierGet)
 		r.Put("/api/v1/tiers/{id}", h.handleTierUpdate)
 
 		r.Post("/api/v1/counters", h.handleCounterCreate)
@@ -61,6 +62,7 @@ func (h *Handler) Routes(r chi.Router) {
 
 		r.Get("/api/v1/users", h.handleUserList)
 		r.Post("/api/v1/users", h.handleUserCreate)
+		r.Get("/api/v1/users/{username}", h.handleUserGet)
 		r.Put("/api/v1/users/{username}", h.handleUserUpdate)
 		r.Delete("/api/v1/users/{username}", h.handleUserDelete)
 

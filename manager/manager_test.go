@@ -53,6 +53,14 @@ func startHub(t *testing.T) (*hubtest.Hub, *manager.Handler) {
 			}
 			web.JSON(w, http.StatusOK, counters)
 		})
+		r.With(h.Auth.RequireStaff).Get("/api/v1/counters/{id}", func(w http.ResponseWriter, r *http.Request) {
+			c, err := h.Store.FindCounter(r.Context(), chi.URLParam(r, "id"))
+			if err != nil {
+				web.Error(w, r, err)
+				return
+			}
+			web.JSON(w, http.StatusOK, c)
+		})
 	})
 	return h, m
 }

@@ -30,11 +30,17 @@ func (h *Handler) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 // the last manager cannot be demoted or disabled.
 func (h *Handler) handleUserUpdate(w http.ResponseWriter, r *http.Request) {
 	var up hallq.UserUpdate
-	if err := web.Decode(w, r, &up); err != nil {
+	if err := web.DecodeUpdate(w, r, &up, map[string]any{"username": chi.URLParam(r, "username")}, "must_change_password"); err != nil {
 		web.Error(w, r, err)
 		return
 	}
 	u, err := h.Users.UpdateUser(r.Context(), web.ActorFrom(r.Context()), chi.URLParam(r, "username"), up)
+	reply(w, r, http.StatusOK, u, err)
+}
+
+// handleUserGet returns one account, without its password hash.
+func (h *Handler) handleUserGet(w http.ResponseWriter, r *http.Request) {
+	u, err := h.Users.FindUser(r.Context(), chi.URLParam(r, "username"))
 	reply(w, r, http.StatusOK, u, err)
 }
 

@@ -95,6 +95,9 @@ func (s *Store) FindTiers(ctx context.Context) ([]*hallq.Tier, error) {
 	return out, nil
 }
 
+// FindTier returns tier id.
+func (s *Store) FindTier(ctx context.Context, id string) (*hallq.Tier, error) { return s.findTier(id) }
+
 func (s *Store) findTier(id string) (*hallq.Tier, error) {
 	var out *hallq.Tier
 	var err error

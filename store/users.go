@@ -115,6 +115,22 @@ func (s *Store) FindUsers(ctx context.Context) ([]*hallq.User, error) {
 	return out, err
 }
 
+// FindUser returns the account username.
+func (s *Store) FindUser(ctx context.Context, username string) (*hallq.User, error) {
+	var u *hallq.User
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		r, err := getUser(tx, username)
+		if err == nil && r == nil {
+			err = hallq.Errorf(hallq.ENOTFOUND, "User %q does not exist.", username)
+		}
+		if err == nil {
+			u = r.user(username)
+		}
+		return err
+	})
+	return u, err
+}
+
 // CreateUser adds an account. Its password was set by a manager, so its
 // user must change it at the first login.
 func (s *Store) CreateUser(ctx context.Context, by hallq.Actor, n hallq.NewUser) (*hallq.User, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
@@ -30,6 +31,9 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 // DecodeOptional is Decode for requests whose body may be left out: an empty
 // body leaves v as it is, like {}.
 func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
 	body, err := ReadBody(w, r, MaxBody)
 	if err != nil {
 		return err
@@ -42,6 +46,9 @@ func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 
 // DecodeLimit is Decode with a body limit of limit bytes.
 func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
 	body, err := ReadBody(w, r, limit)
 	if err != nil {
 		return err
@@ -50,6 +57,55 @@ func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) err
 		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
 	}
 	return DecodeJSON(body, v)
+}
+
+// checkJSONType refuses a body sent as an HTML form: the API takes JSON.
+// Other types, or none, are read as JSON, as curl and most clients send it.
+func checkJSONType(r *http.Request) error {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data" {
+		return hallq.Errorf(hallq.EINVALID, "This endpoint takes a JSON body (Content-Type: application/json), not a form.")
+	}
+	return nil
+}
+
+// DecodeUpdate reads the JSON body of a PUT into v, as Decode does, and
+// takes back the object its GET returned: each field of fixed (its JSON
+// name and its value now) may be present only unchanged, else the error
+// names it; the fields of computed, figures the hub works out, are
+// ignored.
+func DecodeUpdate(w http.ResponseWriter, r *http.Request, v any, fixed map[string]any, computed ...string) error {
+	if err := checkJSONType(r); err != nil {
+		return err
+	}
+	body, err := ReadBody(w, r, MaxBody)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || fields == nil {
+		return DecodeJSON(body, v) // not an object: say what is wrong with it
+	}
+	for name, now := range fixed {
+		raw, ok := fields[name]
+		if !ok {
+			continue
+		}
+		wantJSON, _ := json.Marshal(now)
+		var sent, want any
+		if json.Unmarshal(raw, &sent) != nil || json.Unmarshal(wantJSON, &want) != nil || !reflect.DeepEqual(sent, want) {
+			return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %q cannot be changed here; send it as it is, or leave it out.", name), name)
+		}
+		delete(fields, name)
+	}
+	for _, name := range computed {
+		delete(fields, name)
+	}
+	rest, _ := json.Marshal(fields)
+	return DecodeJSON(rest, v)
 }
 
 // ReadBody reads the whole request body, at most limit bytes; a larger body
@@ -111,10 +167,10 @@ func decodeError(err error) error {
 	case errors.As(err, &typ) && typ.Field == "":
 		return hallq.Errorf(hallq.EINVALID, "The request body must be %s, not %s.", describeType(typ.Type), typ.Value)
 	case errors.As(err, &typ):
-		return hallq.Errorf(hallq.EINVALID, "The field %q must be %s, not %s.", typ.Field, describeType(typ.Type), typ.Value)
+		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %q must be %s, not %s.", typ.Field, describeType(typ.Type), typ.Value), typ.Field)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return hallq.Errorf(hallq.EINVALID, "The field %s is not known here; remove it or check its spelling.", name)
+		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %s is not known here; remove it or check its spelling.", name), strings.Trim(name, `"`))
 	}
 	return hallq.Errorf(hallq.EINVALID, "The request body has a value in the wrong format (%v).", err)
 }
