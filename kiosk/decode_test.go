@@ -25,7 +25,12 @@ var decodeSeeds = []struct {
 	{`{}`, hallq.IssueRequest{}},
 	{`{"service":""}`, hallq.IssueRequest{}},
 	{`{"service":"A","lang":"fr"}`, hallq.IssueRequest{}},
-	{`{"service":"A","lang":"EN"}`, hallq.IssueRequest{}},
+	{`{"service":"A","lang":"EN"}`, hallq.IssueRequest{Service: "A", Lang: "en"}}, // tags are case-blind
+	{`{"service":"A","lang":"zh-CN"}`, hallq.IssueRequest{Service: "A", Lang: "zh"}},
+	{`{"service":"A","lang":"zh-Hans"}`, hallq.IssueRequest{Service: "A", Lang: "zh"}},
+	{`{"service":"A","lang":"en-GB"}`, hallq.IssueRequest{Service: "A", Lang: "en"}},
+	{`{"service":"A","lang":"fr-CA"}`, hallq.IssueRequest{}},
+	{`{"service":"A","lang":"e n"}`, hallq.IssueRequest{}},
 	{`{"service":"A","vip":true}`, hallq.IssueRequest{}},
 	{`{"service":"A","By":{"Name":"admin"}}`, hallq.IssueRequest{}},
 	{`{"service":"A","IdempotencyKey":"k"}`, hallq.IssueRequest{}},

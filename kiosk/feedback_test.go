@@ -120,3 +120,24 @@ func TestHolderNeverPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketAcceptLanguage: a ticket issued without lang takes the
+// browser's language, regional tags included.
+func TestTicketAcceptLanguage(t *testing.T) {
+	h := newHub(t, limits{})
+	for header, want := range map[string]string{
+		"zh-CN,zh;q=0.9,en;q=0.8": "zh",
+		"en-GB,en;q=0.9":          "en",
+		"fr-FR, en;q=0.5":         "en",
+		"fr-FR":                   "en", // none offered: the hall's first language
+		"":                        "en",
+	} {
+		tk := issue(t, h, map[string]string{"service": "A"}, hubtest.Header("Accept-Language", header))
+		if tk.Lang != want {
+			t.Errorf("Accept-Language %q: ticket in %q, want %q", header, tk.Lang, want)
+		}
+	}
+	if tk := issue(t, h, map[string]string{"service": "A", "lang": "en"}, hubtest.Header("Accept-Language", "zh-CN")); tk.Lang != "en" {
+		t.Errorf("lang en with a Chinese browser: %q", tk.Lang)
+	}
+}

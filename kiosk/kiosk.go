@@ -119,6 +119,9 @@ func readTicketRequest(w http.ResponseWriter, r *http.Request) (hallq.IssueReque
 		return hallq.IssueRequest{}, err
 	}
 	req.By = web.ActorFrom(r.Context())
+	if req.Lang == "" {
+		req.Lang = web.AcceptLanguage(r) // "" leaves the hall's first language
+	}
 	return req, nil
 }
 
@@ -182,8 +185,9 @@ func allow(l *web.RateLimiter, key string) error {
 
 // DecodeTicketRequest reads a ticket request body: one JSON object
 // {service, card?, lang?, tier?}. Unknown fields, wrong types and data after
-// the object are refused; service is required and lang, when present, is one
-// of hallq.Languages. The card is kept as typed (the store reduces track data
+// the object are refused; service is required and lang, when present, names
+// one of hallq.Languages (regional tags such as zh-CN or en-GB are taken as
+// zh and en). The card is kept as typed (the store reduces track data
 // to the number); an empty card is no card. Its errors are *hallq.Error
 // values with code invalid.
 func DecodeTicketRequest(body []byte) (hallq.IssueRequest, error) {
@@ -197,8 +201,12 @@ func DecodeTicketRequest(body []byte) (hallq.IssueRequest, error) {
 	if req.Service == "" {
 		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Choose a service: the body needs a \"service\".")
 	}
-	if req.Lang != "" && !hallq.ValidLang(req.Lang) {
-		return hallq.IssueRequest{}, hallq.Errorf(hallq.EINVALID, "Language %q is not offered; use en or zh.", req.Lang)
+	if req.Lang != "" {
+		lang, ok := web.Lang(req.Lang)
+		if !ok {
+			return hallq.IssueRequest{}, hallq.WithField(hallq.Errorf(hallq.EINVALID, "Language %q is not offered; use en or zh.", req.Lang), "lang")
+		}
+		req.Lang = lang
 	}
 	return req, nil
 }
