@@ -49,7 +49,7 @@ func (f *Floor) Act(now time.Time, a CounterAction) (*Change, error) {
 	now = wallTime(now)
 	c := f.counter(a.Counter)
 	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", a.Counter)
+		return nil, f.noCounter(ENOTFOUND, a.Counter)
 	}
 	var ch *change
 	var err error
@@ -346,12 +346,12 @@ func (f *Floor) transfer(ch *change, c *Counter, a CounterAction) error {
 		return Errorf(EINVALID, "Transfer to a service or to a counter: name one of them.")
 	}
 	if a.ToService != "" && f.service(a.ToService) == nil {
-		return Errorf(EINVALID, "Service %q does not exist.", a.ToService)
+		return WithField(f.noService(EINVALID, a.ToService), "service")
 	}
 	if a.ToCounter != "" {
 		to := f.counter(a.ToCounter)
 		if to == nil {
-			return Errorf(EINVALID, "Counter %q does not exist.", a.ToCounter)
+			return WithField(f.noCounter(EINVALID, a.ToCounter), "counter")
 		}
 		if to.State == Closed {
 			// No other counter takes a ticket sent to one, and closing it

@@ -75,7 +75,7 @@ func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdat
 	id = normalizeServiceID(id)
 	old := f.service(id)
 	if old == nil {
-		return nil, Errorf(ENOTFOUND, "Service %q does not exist.", id)
+		return nil, f.noService(ENOTFOUND, id)
 	}
 	s := old.clone()
 	u.apply(s)
@@ -116,7 +116,7 @@ func (f *Floor) UpdateTier(now time.Time, by Actor, id string, u TierUpdate) (*C
 	now = wallTime(now)
 	old := f.tier(id)
 	if old == nil {
-		return nil, Errorf(ENOTFOUND, "Tier %q does not exist.", id)
+		return nil, f.noTier(ENOTFOUND, id)
 	}
 	t := *old
 	u.apply(&t)
@@ -166,7 +166,7 @@ func (f *Floor) validateCounter(id string, name Text, services, also []string) e
 	for _, list := range [][]string{services, also} {
 		for _, s := range list {
 			if f.service(s) == nil {
-				return Errorf(EINVALID, "Service %q does not exist.", s)
+				return f.noService(EINVALID, s)
 			}
 			if seen[s] {
 				return Errorf(EINVALID, "Service %s is listed twice for counter %s.", s, id)
@@ -203,7 +203,7 @@ func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdat
 	now = wallTime(now)
 	c := f.counter(id)
 	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
+		return nil, f.noCounter(ENOTFOUND, id)
 	}
 	d := c.clone()
 	if u.Name != nil {
@@ -237,7 +237,7 @@ func (f *Floor) DeleteCounter(now time.Time, by Actor, id string) (*Change, erro
 	now = wallTime(now)
 	c := f.counter(id)
 	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
+		return nil, f.noCounter(ENOTFOUND, id)
 	}
 	if c.State != Closed {
 		return nil, Errorf(ECONFLICT, "Counter %s is %s; close it before deleting it.", id, c.State)

@@ -1,6 +1,7 @@
 package hallq
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -360,7 +361,7 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	now = wallTime(now)
 	s := f.service(o.Service)
 	if s == nil {
-		return nil, Errorf(EINVALID, "Service %q does not exist.", o.Service)
+		return nil, WithField(f.noService(EINVALID, o.Service), "service")
 	}
 	if o.Lang == "" {
 		o.Lang = Languages[0]
@@ -372,7 +373,7 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	switch {
 	case o.Tier != "":
 		if tier = f.tier(o.Tier); tier == nil {
-			return nil, Errorf(EINVALID, "Tier %q does not exist.", o.Tier)
+			return nil, WithField(f.noTier(EINVALID, o.Tier), "tier")
 		}
 		if o.By.Role != RoleStaff && o.By.Role != RoleManager {
 			return nil, Errorf(EUNAUTHORIZED, "Only logged-in staff can choose a ticket's tier.")
@@ -695,4 +696,48 @@ func (f *Floor) Config() (Settings, []Service, []Tier) {
 		tiers = append(tiers, *t)
 	}
 	return f.settings, services, tiers
+}
+
+// noService is the error for a service that does not exist, naming those
+// that do.
+func (f *Floor) noService(code, id string) error {
+	ids := make([]string, 0, len(f.services))
+	for _, s := range f.services {
+		ids = append(ids, s.ID)
+	}
+	return Errorf(code, "Service %q does not exist; this hall has %s.", id, choices(ids))
+}
+
+// noTier is the error for a tier that does not exist, naming those that do.
+func (f *Floor) noTier(code, id string) error {
+	ids := make([]string, 0, len(f.tiers))
+	for _, t := range f.tiers {
+		ids = append(ids, t.ID)
+	}
+	return Errorf(code, "Tier %q does not exist; this hall has %s.", id, choices(ids))
+}
+
+// noCounter is the error for a counter that does not exist, naming those
+// that do.
+func (f *Floor) noCounter(code, id string) error {
+	ids := make([]string, 0, len(f.counters))
+	for _, c := range f.counters {
+		ids = append(ids, c.ID)
+	}
+	return Errorf(code, "Counter %q does not exist; this hall has %s.", id, choices(ids))
+}
+
+// choices writes a list for a sentence: "A, B and C"; "none" when empty,
+// the first ten and a count when long.
+func choices(ids []string) string {
+	switch n := len(ids); {
+	case n == 0:
+		return "none"
+	case n == 1:
+		return ids[0]
+	case n > 10:
+		return strings.Join(ids[:10], ", ") + fmt.Sprintf(" and %d more", n-10)
+	default:
+		return strings.Join(ids[:n-1], ", ") + " and " + ids[n-1]
+	}
 }

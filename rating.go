@@ -30,7 +30,7 @@ func (f *Floor) Rate(now time.Time, counterID string, ticketID uint64, score int
 	now = wallTime(now)
 	c := f.counter(counterID)
 	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", counterID)
+		return nil, f.noCounter(ENOTFOUND, counterID)
 	}
 	if err := validScore(score); err != nil {
 		return nil, err

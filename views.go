@@ -41,7 +41,7 @@ func (f *Floor) Services(now time.Time) []*Service {
 func (f *Floor) Service(id string, now time.Time) (*Service, error) {
 	s := f.service(normalizeServiceID(id))
 	if s == nil {
-		return nil, Errorf(ENOTFOUND, "Service %q does not exist.", id)
+		return nil, f.noService(ENOTFOUND, id)
 	}
 	return f.serviceView(s, now), nil
 }
@@ -70,7 +70,7 @@ func (f *Floor) Tiers() []*Tier {
 func (f *Floor) Tier(id string) (*Tier, error) {
 	t := f.tier(id)
 	if t == nil {
-		return nil, Errorf(ENOTFOUND, "Tier %q does not exist.", id)
+		return nil, f.noTier(ENOTFOUND, id)
 	}
 	c := *t
 	return &c, nil
@@ -89,7 +89,7 @@ func (f *Floor) Counters() []*Counter {
 func (f *Floor) Counter(id string) (*Counter, error) {
 	c := f.counter(id)
 	if c == nil {
-		return nil, Errorf(ENOTFOUND, "Counter %q does not exist.", id)
+		return nil, f.noCounter(ENOTFOUND, id)
 	}
 	return f.counterView(c), nil
 }

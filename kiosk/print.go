@@ -32,6 +32,7 @@ func (h *Handler) handleDeviceMe(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "This screen is not paired with the hub; ask a manager for a pairing code."))
 		return
 	}
+	h.Auth.KeepDeviceCookie(w, r)
 	web.JSON(w, http.StatusOK, deviceReply{ID: d.ID, Kind: d.Kind, Name: d.Name, Counter: d.Counter, Printer: d.Printer != ""})
 }
 

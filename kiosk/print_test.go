@@ -401,6 +401,17 @@ func TestDeviceMe(t *testing.T) {
 			}
 		})
 	}
+	t.Run("CookieRenewed", func(t *testing.T) {
+		// A browser that lost its cookie but kept its token gets the
+		// cookie again, for the websockets that cannot send the header.
+		res := h.Do(t, "GET", "/api/v1/devices/me", nil, padAuth).Want(t, http.StatusOK)
+		if c := res.Header.Get("Set-Cookie"); !strings.HasPrefix(c, "hallq_device=") || !strings.Contains(c, "HttpOnly") {
+			t.Errorf("Set-Cookie %q, want the device cookie again", c)
+		}
+		if c := h.Do(t, "GET", "/api/v1/devices/me", nil).Header.Get("Set-Cookie"); c != "" {
+			t.Errorf("an unpaired browser got a cookie: %q", c)
+		}
+	})
 	t.Run("Refused", func(t *testing.T) {
 		h.Do(t, "GET", "/api/v1/devices/me", nil).WantError(t, http.StatusUnauthorized, hallq.EUNAUTHORIZED)
 		h.Do(t, "GET", "/api/v1/devices/me", nil, hubtest.Bearer(h.Staff(t, "clerk01"))).WantError(t, http.StatusUnauthorized, hallq.EUNAUTHORIZED)

@@ -83,7 +83,28 @@ func (a *Auth) HandlePair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.logins.succeeded(key)
-	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: token, Path: "/", MaxAge: deviceCookieAge,
-		HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, a.deviceCookie(token))
 	JSON(w, http.StatusOK, pairReply{Token: token, Kind: d.Kind, Counter: d.Counter})
+}
+
+// deviceCookie returns the cookie that keeps a browser paired.
+func (a *Auth) deviceCookie(token string) *http.Cookie {
+	return &http.Cookie{Name: DeviceCookie, Value: token, Path: "/", MaxAge: deviceCookieAge,
+		HttpOnly: true, Secure: a.Secure, SameSite: http.SameSiteStrictMode}
+}
+
+// KeepDeviceCookie sets the device cookie again for a paired device whose
+// request carries its token in the Authorization header but not in the
+// cookie (a browser that lost its cookies): its websockets, which cannot
+// send the header, are let in again.
+func (a *Auth) KeepDeviceCookie(w http.ResponseWriter, r *http.Request) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Device") || DeviceFrom(r.Context()) == nil {
+		return
+	}
+	if c, err := r.Cookie(DeviceCookie); err == nil && c.Value == token {
+		return
+	}
+	http.SetCookie(w, a.deviceCookie(token))
 }
