@@ -12,12 +12,18 @@
 // live.js, which reconnects by itself; a lost link keeps the last view, and
 // a phone that wakes up connects again for a fresh view.
 //
+// A done visit can be rated while the hub says so (rate_until), and the
+// customer can tell the manager what went wrong; feedback.js draws that,
+// and the page follows the ticket while its rating or complaint may still
+// change.
+//
 // The body's data-view says which view shows (loading, the ticket's state,
 // missed: a no_show past its recall_until, or notfound) and data-lang the
 // language: the stylesheet and the browser tests read them.
 
 import { connect } from "/assets/live.js";
 import { clock, minutes, text, waitRange } from "/assets/i18n.js";
+import { createFeedback } from "/assets/feedback.js";
 
 const LANG_KEY = "hallq.ticket.lang"; // the language chosen with the toggle
 const VIBRATION = [400, 200, 400]; // ms: on, off, on
@@ -145,6 +151,14 @@ const state = {
   leaveMode: "ask", // the dialog: ask, busy, late or failed
 };
 
+const feedback = createFeedback({
+  path: ticketPath,
+  lang: () => state.lang,
+  now: hubNow,
+  setTicket: (t) => setTicket(t),
+  changed: () => state.ticket && setTicket(state.ticket),
+});
+
 function storedLang() {
   try {
     const l = localStorage.getItem(LANG_KEY);
@@ -197,9 +211,10 @@ function missed(t) {
   return recallUntil(t) <= hubNow(); // false for NaN
 }
 
-// mayChange says whether the hub may still change t: then the page follows it.
+// mayChange says whether the hub may still change t: then the page follows
+// it. A done visit changes while it can be rated or its complaint is open.
 function mayChange(t) {
-  return OPEN.has(t.state) && !missed(t);
+  return (OPEN.has(t.state) && !missed(t)) || feedback.follows(t);
 }
 
 // watchRecall sets the timer of the ticket's recall window, if it has one
@@ -264,6 +279,7 @@ function setTicket(t) {
   }
   watchRecall();
   if (!mayChange(t)) stopFollowing();
+  else if (!state.live && !state.notFound) follow(); // a complaint just sent
   if (t.counter && !state.counters.has(t.counter)) loadNames();
   render();
 }
@@ -285,6 +301,7 @@ function showNotFound() {
 
 // follow keeps the ticket live over its websocket.
 function follow() {
+  if (state.live) return;
   state.live = connect(`/ws/tickets/${encodeURIComponent(token)}`, {
     onSnapshot(msg) {
       state.received++;
@@ -375,6 +392,7 @@ function render() {
   else if (section === "called") renderCalled(t, tr);
   else if (section === "serving") renderServing(t, tr);
   else if (section === "ended") renderEnded(view, t, tr);
+  feedback.render(view === "done" ? t : null);
   document.title = title(view, t, tr);
   renderDialog();
 }

@@ -14,6 +14,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -775,4 +777,315 @@ func confirmLeavingHeld(t *testing.T, b *browser) fetch.RequestID {
 		t.Fatal("the page sent no DELETE")
 		return ""
 	}
+}
+
+// phoneDone issues a ticket with the body and serves it to done at
+// counter 2, which it opens.
+func phoneDone(t *testing.T, hub *inProcessHub, admin, body string) phoneTicket {
+	t.Helper()
+	tk := phoneIssue(t, hub, "", body)
+	phoneAct(t, hub, admin, "2", "open", `{}`)
+	if got := phoneAct(t, hub, admin, "2", "next", `{}`); got.ID != tk.ID {
+		t.Fatalf("counter 2 called %s, want %s", got.Number, tk.Number)
+	}
+	phoneAct(t, hub, admin, "2", "done", `{}`)
+	return tk
+}
+
+// phoneFetch runs a fetch on the page, as its own scripts would, and
+// returns the status.
+func phoneFetch(b *browser, method, path, body string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserStepTimeout)
+	defer cancel()
+	js := fmt.Sprintf(`fetch(%q, {method: %q, headers: {"Content-Type": "application/json"}, body: %s}).then((r) => r.status)`, path, method, body)
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.fail("fetch %s %s: %v", method, path, err)
+	}
+	return status
+}
+
+// TestBrowser_PhoneRates rates a visit on the phone once it is done: the
+// five faces while the hub takes a rating (refused, and said so, while the
+// browser carries a staff login), the face pressed is stored, and the
+// faces are not offered again, neither live nor after a reload. The
+// complaint link is there without a low rating too.
+func TestBrowser_PhoneRates(t *testing.T) {
+	b := phoneBrowser(t, viewportPhone)
+	hub := startInProcessHub(t, filepath.Join(t.TempDir(), "hallq.db"), "127.0.0.1:0")
+	admin := phoneAdmin(t, hub)
+	mine := phoneDone(t, hub, admin, `{"service":"A","lang":"en"}`)
+
+	b.run(chromedp.Navigate(hub.URL + "/t/" + mine.Token))
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback === "rate"`)
+	if got := phoneText(b, "fb-rate-title"); got != "How was your visit?" {
+		t.Errorf("the question %q", got)
+	}
+	faces := browserEval[[]string](b, `[...document.querySelectorAll("#fb-faces .face")].map((f) => f.dataset.score + " " + f.innerText.trim() + " / " + f.getAttribute("aria-label"))`)
+	if want := "1 Very poor / 1 – Very dissatisfied|2 Poor / 2 – Dissatisfied|3 OK / 3 – Neutral|4 Good / 4 – Satisfied|5 Great / 5 – Very satisfied"; strings.Join(faces, "|") != want {
+		t.Errorf("faces %q, want %q", faces, want)
+	}
+	if got := phoneText(b, "fb-until"); !strings.HasPrefix(got, "You can rate it until ") {
+		t.Errorf("the rating's time says %q", got)
+	}
+	phoneShots(t, b, "rate")
+
+	// Staff never rate, not even on a customer's phone.
+	if status := phoneFetch(b, "POST", "/api/v1/login", `JSON.stringify({username: "admin", password: "`+testAdminPassword+`"})`); status != http.StatusOK {
+		t.Fatalf("logging in on the page: status %d", status)
+	}
+	tap(b, `#fb-faces .face[data-score="5"]`)
+	b.waitJS(`!document.getElementById("fb-rate-error").hidden`)
+	if got := phoneText(b, "fb-rate-error"); got != "Staff cannot rate a visit: the customer rates it on their own phone." {
+		t.Errorf("a staff login's rating says %q", got)
+	}
+	if got := ticketRating(t, hub, mine); got != 0 {
+		t.Errorf("a staff login rated the visit %d", got)
+	}
+	b.screenshot("staff")
+	if status := phoneFetch(b, "POST", "/api/v1/logout", `"{}"`); status != http.StatusNoContent {
+		t.Fatalf("logging out on the page: status %d", status)
+	}
+
+	tap(b, `#fb-faces .face[data-score="4"]`)
+	b.waitJS(`document.body.dataset.feedback === "rated"`)
+	if got := phoneText(b, "fb-rated"); got != "You rated this visit: Satisfied. Thank you!" {
+		t.Errorf("rated says %q", got)
+	}
+	if got := ticketRating(t, hub, mine); got != 4 {
+		t.Errorf("the hub has rating %d, want 4", got)
+	}
+	if !browserEval[bool](b, `document.getElementById("fb-rate").hidden`) {
+		t.Errorf("the faces are still offered after the rating")
+	}
+	phoneShots(t, b, "rated")
+
+	// Not a low rating, but the customer may still complain; "not now"
+	// closes the form.
+	tap(b, "#fb-complain")
+	b.waitJS(`document.body.dataset.feedback === "form"`)
+	if got := phoneText(b, "fb-form-title"); got != "Tell us what went wrong" {
+		t.Errorf("the form's title %q", got)
+	}
+	tap(b, "#fb-cancel")
+	b.waitJS(`document.body.dataset.feedback === "rated" && !document.getElementById("fb-complain").hidden`)
+
+	b.run(chromedp.Reload())
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback !== undefined`)
+	if got := browserEval[string](b, `document.body.dataset.feedback`); got != "rated" {
+		t.Errorf("after a reload: feedback %q, want rated (no faces)", got)
+	}
+	if got := phoneText(b, "fb-rated"); got != "You rated this visit: Satisfied. Thank you!" {
+		t.Errorf("after a reload, rated says %q", got)
+	}
+}
+
+// TestBrowser_PhoneComplains rates a visit 1 on a small phone in Chinese:
+// the page asks what went wrong, wants a few words for "other", and sends
+// the category and the words as a complaint; the complaint's state shows.
+func TestBrowser_PhoneComplains(t *testing.T) {
+	b := phoneBrowser(t, viewportPhoneSmall)
+	hub := startInProcessHub(t, filepath.Join(t.TempDir(), "hallq.db"), "127.0.0.1:0")
+	admin := phoneAdmin(t, hub)
+	mine := phoneDone(t, hub, admin, `{"service":"B","lang":"zh"}`)
+
+	b.run(chromedp.Navigate(hub.URL + "/t/" + mine.Token))
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback === "rate"`)
+	tap(b, `#fb-faces .face[data-score="1"]`)
+	b.waitJS(`document.body.dataset.feedback === "form"`)
+	if got := phoneText(b, "fb-form-title"); got != "很抱歉！请问哪里让您不满意？" {
+		t.Errorf("the form's title %q", got)
+	}
+	if got := ticketRating(t, hub, mine); got != 1 {
+		t.Errorf("the hub has rating %d, want 1", got)
+	}
+	cats := browserEval[[]string](b, `[...document.querySelectorAll("#fb-cats .category")].map((c) => c.dataset.category + " " + c.innerText.trim())`)
+	if want := "wait_too_long 等候时间太长|attitude 服务态度不好|not_resolved 问题没有解决|environment 大厅环境设施|other 其他"; strings.Join(cats, "|") != want {
+		t.Errorf("categories %q, want %q", cats, want)
+	}
+	phoneShots(t, b, "form")
+	phoneLang(b, "zh")
+
+	// "Other" needs a few words.
+	tap(b, `#fb-cats .category[data-category="other"]`)
+	tap(b, "#fb-send")
+	b.waitJS(`!document.getElementById("fb-form-error").hidden`)
+	if got := phoneText(b, "fb-form-error"); got != "请简单写几句，告诉我们哪里出了问题。" {
+		t.Errorf("other without words says %q", got)
+	}
+	tap(b, `#fb-cats .category[data-category="wait_too_long"]`)
+	b.run(chromedp.SendKeys(chromedp.CSS("#fb-text"), "Waited an hour at lunchtime"))
+	b.screenshot("form-filled")
+	tap(b, "#fb-send")
+	b.waitJS(`document.body.dataset.complaint === "received" && document.body.dataset.feedback !== "form"`)
+	if got := phoneText(b, "fb-steps"); got != "已受理 处理中 已解决" {
+		t.Errorf("the steps say %q", got)
+	}
+	if got := phoneText(b, "fb-explain"); got != "大堂经理已收到您的意见，会尽快处理。" {
+		t.Errorf("received says %q", got)
+	}
+	var complaints []map[string]any
+	if status := getJSON(t, hub.URL+"/api/v1/complaints", admin, &complaints); status != http.StatusOK {
+		t.Fatalf("complaints: status %d", status)
+	}
+	if len(complaints) != 1 || complaints[0]["category"] != "wait_too_long" || complaints[0]["source"] != "phone" ||
+		complaints[0]["text"] != "Waited an hour at lunchtime" || complaints[0]["ticket"] != mine.Number {
+		t.Errorf("complaints %v, want one from the phone about %s's wait, with the words", complaints, mine.Number)
+	}
+	if !browserEval[bool](b, `document.getElementById("fb-complain").hidden`) {
+		t.Errorf("the complaint link is still offered with a complaint in hand")
+	}
+	phoneShots(t, b, "complaint-received")
+
+	// Reloaded, the ticket itself says where the complaint stands.
+	b.run(chromedp.Reload())
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.complaint === "received"`)
+}
+
+// TestBrowser_PhoneComplainsFirst complains with the link before rating:
+// the complaint shows as received, live from the hub, and the faces are
+// still offered; a rating afterwards keeps the complaint in view.
+func TestBrowser_PhoneComplainsFirst(t *testing.T) {
+	b := phoneBrowser(t, viewportPhone)
+	hub := startInProcessHub(t, filepath.Join(t.TempDir(), "hallq.db"), "127.0.0.1:0")
+	admin := phoneAdmin(t, hub)
+	mine := phoneDone(t, hub, admin, `{"service":"C","lang":"en"}`)
+
+	b.run(chromedp.Navigate(hub.URL + "/t/" + mine.Token))
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback === "rate"`)
+	tap(b, "#fb-complain")
+	b.waitJS(`document.body.dataset.feedback === "form"`)
+	tap(b, `#fb-cats .category[data-category="environment"]`)
+	tap(b, "#fb-send")
+	b.waitJS(`document.body.dataset.complaint === "received" && document.body.dataset.feedback === "rate"`)
+	b.screenshot("complained")
+	tap(b, `#fb-faces .face[data-score="3"]`)
+	b.waitJS(`document.body.dataset.feedback === "rated" && document.body.dataset.complaint === "received"`)
+	if got := ticketRating(t, hub, mine); got != 3 {
+		t.Errorf("the hub has rating %d, want 3", got)
+	}
+	var complaints []map[string]any
+	if status := getJSON(t, hub.URL+"/api/v1/complaints", admin, &complaints); status != http.StatusOK {
+		t.Fatalf("complaints: status %d", status)
+	}
+	if len(complaints) != 1 || complaints[0]["category"] != "environment" || complaints[0]["text"] != "" {
+		t.Errorf("complaints %v, want one about the hall, without words", complaints)
+	}
+	phoneShots(t, b, "complained-rated")
+}
+
+// TestBrowser_PhoneFeedbackLive follows a done ticket's complaint on a fake
+// hub that pushes its states: received, in hand, resolved with the hall's
+// answer, in both languages; the faces go when rate_until passes, by the
+// page's own clock, and then the page stops following. A 409 to a rating
+// says it was rated already.
+func TestBrowser_PhoneFeedbackLive(t *testing.T) {
+	b := phoneBrowser(t, viewportPhone)
+	const token = "AAAAAAAAAAGQxig7fuaitUm99skGzB8K"
+	tk := fakeTicket(token, "done")
+	tk["counter"] = "2"
+	tk["finished_at"] = time.Now().Add(-time.Minute).UTC().Format(rfc3339ms)
+	tk["rate_until"] = time.Now().Add(9 * time.Minute).UTC().Format(rfc3339ms)
+	f := startFakeTicketHub(t, token, tk)
+
+	// In front of the fake: the rating and complaint endpoints.
+	var (
+		mu          sync.Mutex
+		ratingReply = http.StatusConflict
+		ratings     int
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/tickets/{token}/rating", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		status := ratingReply
+		ratings++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprint(w, `{"error":{"code":"conflict","message":"This visit has already been rated. Thank you!"}}`)
+	})
+	front := frontOf(t, f.URL, mux)
+
+	b.run(chromedp.Navigate(front.URL + "/t/" + token))
+	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback === "rate"`)
+
+	steps := []struct {
+		complaint map[string]any
+		en, zh    string // the steps and the explanation, as shown
+	}{
+		{map[string]any{"state": "received"}, "Received In hand Resolved|The hall manager has your message and will look into it.", "已受理 处理中 已解决|大堂经理已收到您的意见，会尽快处理。"},
+		{map[string]any{"state": "in_hand"}, "Received In hand Resolved|A manager is dealing with it now.", "已受理 处理中 已解决|经理正在处理您的意见。"},
+		{map[string]any{"state": "resolved", "resolution": "We open a second counter at lunchtime from Monday."}, "Received In hand Resolved|", "已受理 处理中 已解决|"}, // the answer says it
+	}
+	for _, s := range steps {
+		f.change(t, true, func(tk map[string]any) { tk["complaint"] = s.complaint })
+		b.waitJS(`document.body.dataset.complaint === "` + s.complaint["state"].(string) + `"`)
+		for _, lang := range []string{"en", "zh"} {
+			phoneLang(b, lang)
+			got := phoneText(b, "fb-steps") + "|" + phoneText(b, "fb-explain")
+			if want := map[string]string{"en": s.en, "zh": s.zh}[lang]; got != want {
+				t.Errorf("%s, %s: %q, want %q", s.complaint["state"], lang, got, want)
+			}
+		}
+		phoneShots(t, b, "complaint-"+s.complaint["state"].(string))
+	}
+	if got := phoneText(b, "fb-answer"); got != "The hall's answer We open a second counter at lunchtime from Monday." {
+		t.Errorf("the resolution shows as %q", got)
+	}
+	if got := browserEval[string](b, `document.querySelector("#fb-steps [aria-current=step]").textContent`); got != "Resolved" {
+		t.Errorf("the current step is %q, want Resolved", got)
+	}
+
+	// The rating window ends in a moment: the faces go, and with nothing
+	// left to change, the page closes its link.
+	soon := time.Now().Add(1500 * time.Millisecond)
+	f.change(t, true, func(tk map[string]any) { tk["rate_until"] = soon.UTC().Format(rfc3339ms) })
+	b.waitJS(`document.body.dataset.feedback === "none"`)
+	if time.Now().Before(soon) {
+		t.Errorf("the faces went before rate_until")
+	}
+	select {
+	case code := <-f.closes:
+		if code != websocket.CloseNormalClosure {
+			t.Errorf("the page closed its link with code %d, want %d", code, websocket.CloseNormalClosure)
+		}
+	case <-time.After(browserStepTimeout):
+		t.Errorf("the page did not close its live link once nothing could change")
+	}
+
+	// Rated already (on the pad): a thank-you, not an error.
+	f.change(t, false, func(tk map[string]any) {
+		tk["rate_until"] = time.Now().Add(5 * time.Minute).UTC().Format(rfc3339ms)
+		delete(tk, "complaint")
+	})
+	b.run(chromedp.Reload())
+	b.waitJS(`document.body.dataset.feedback === "rate"`)
+	tap(b, `#fb-faces .face[data-score="2"]`)
+	b.waitJS(`document.body.dataset.feedback === "rated"`)
+	if got := phoneText(b, "fb-rated"); got != "This visit has already been rated. Thank you!" {
+		t.Errorf("a 409 says %q", got)
+	}
+	if !browserEval[bool](b, `document.getElementById("fb-rate-error").hidden`) {
+		t.Errorf("a 409 shows an error: %q", phoneText(b, "fb-rate-error"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if ratings != 1 {
+		t.Errorf("the page sent %d ratings, want 1", ratings)
+	}
+}
+
+// frontOf serves mux in front of the server at target: what mux does not
+// handle goes on to target, websockets included.
+func frontOf(t *testing.T, target string, mux *http.ServeMux) *httptest.Server {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/", httputil.NewSingleHostReverseProxy(u))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
 }
