@@ -111,6 +111,14 @@ func (f *Floor) Complain(now time.Time, by Actor, source string, n NewComplaint,
 		c.Ticket, c.Number = t.ID, t.Number
 		t.Complaint = &ComplaintStatus{ID: id, State: ComplaintReceived}
 		ev.Ticket = t
+		// A counter keeps a copy of the visit it finished last, which its
+		// pad's rating writes back: it must carry the complaint too.
+		for _, k := range f.counters {
+			if k.Last != nil && k.Last.ID == t.ID {
+				k.Last = t.clone()
+				ch.touchCounter(k)
+			}
+		}
 	}
 	ch.event(ev)
 	return ch.done(), c, nil

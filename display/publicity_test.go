@@ -104,3 +104,10 @@ func TestVoice(t *testing.T) {
 		}
 	}
 }
+
+// TestSocketNotUpgraded: a plain GET of a websocket address is answered in
+// the API's error shape.
+func TestSocketNotUpgraded(t *testing.T) {
+	h := newHub(t)
+	h.Do(t, "GET", "/ws/display", nil).WantError(t, http.StatusBadRequest, hallq.EINVALID)
+}

@@ -141,3 +141,20 @@ func TestTicketAcceptLanguage(t *testing.T) {
 		t.Errorf("lang en with a Chinese browser: %q", tk.Lang)
 	}
 }
+
+// TestComplaintThenPadRating: a pad's rating after a complaint keeps the
+// complaint on the ticket.
+func TestComplaintThenPadRating(t *testing.T) {
+	h := newHub(t, limits{})
+	tk := served(t, h, "")
+	h.Do(t, "POST", "/api/v1/tickets/"+tk.Token+"/complaint", `{"category": "wait_too_long"}`).Want(t, http.StatusCreated)
+	if _, err := h.Store.RateTicket(t.Context(), "1", tk.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	var got feedback
+	h.Do(t, "GET", "/api/v1/tickets/"+tk.Token, nil).Want(t, http.StatusOK).Decode(t, &got)
+	if got.Rating != 2 || got.Complaint == nil || got.Complaint.State != "received" {
+		t.Errorf("after a complaint and a pad rating: %+v, complaint %+v", got, got.Complaint)
+	}
+	h.Do(t, "POST", "/api/v1/tickets/"+tk.Token+"/complaint", `{"category": "attitude"}`).WantError(t, http.StatusConflict, "conflict")
+}

@@ -47,8 +47,13 @@ func (h *Handler) handleCardCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleCardUpdate changes the fields of a card present in the body.
 func (h *Handler) handleCardUpdate(w http.ResponseWriter, r *http.Request) {
+	current, err := h.Cards.FindCard(r.Context(), chi.URLParam(r, "number"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
 	var u hallq.CardUpdate
-	if err := web.Decode(w, r, &u); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, map[string]any{"last4": current.Last4}); err != nil {
 		web.Error(w, r, err)
 		return
 	}

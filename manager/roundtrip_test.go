@@ -49,6 +49,23 @@ func TestHandler_RoundTrip(t *testing.T) {
 	}
 }
 
+// TestHandler_CardRoundTrip: a card's GET, changed, PUT back.
+func TestHandler_CardRoundTrip(t *testing.T) {
+	h, admin := newHub(t)
+	h.Do(t, "POST", "/api/v1/cards", `{"number": "6222020200001234", "tier": "gold", "holder": "Wang Fang"}`, admin).
+		Want(t, http.StatusCreated)
+	var card map[string]any
+	h.Do(t, "GET", "/api/v1/cards/6222020200001234", nil, admin).Want(t, http.StatusOK).Decode(t, &card)
+	card["tier"] = "platinum"
+	var got map[string]any
+	h.Do(t, "PUT", "/api/v1/cards/6222020200001234", card, admin).Want(t, http.StatusOK).Decode(t, &got)
+	if got["tier"] != "platinum" {
+		t.Errorf("after PUT: %v", got)
+	}
+	card["last4"] = "9999"
+	h.Do(t, "PUT", "/api/v1/cards/6222020200001234", card, admin).WantError(t, http.StatusBadRequest, "invalid")
+}
+
 func TestHandler_FormBody(t *testing.T) {
 	h, admin := newHub(t)
 	res := h.Do(t, "PUT", "/api/v1/hall", "vip_streak_cap=4", admin, hubtest.Header("Content-Type", "application/x-www-form-urlencoded"))

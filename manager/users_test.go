@@ -173,6 +173,11 @@ func TestHandler_PasswordChange(t *testing.T) {
 			t.Errorf("%s: field %q, want %q", tt.body, e.Error.Field, tt.field)
 		}
 	}
+	// A new password that will not do is no guess at the current one: it
+	// never locks the user out.
+	for range 12 {
+		h.Do(t, "POST", "/api/v1/password", `{"current": "given-by-admin", "new": "short"}`, session).WantError(t, http.StatusBadRequest, "invalid")
+	}
 	h.Do(t, "POST", "/api/v1/password", `{"current": "given-by-admin", "new": "boss2-own-secret"}`, session).Want(t, http.StatusNoContent)
 	h.Do(t, "GET", "/api/v1/users", nil, session).Want(t, http.StatusOK)
 	h.Do(t, "GET", "/api/v1/users", nil, other).WantError(t, http.StatusUnauthorized, "unauthorized")

@@ -206,6 +206,11 @@ func (a *Auth) HandlePassword(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	// A new password that will not do is no guess at the current one.
+	if err := hallq.ValidatePassword(req.New); err != nil {
+		Error(w, r, hallq.WithField(err, "new"))
+		return
+	}
 	key := loginKey(u.Username, ClientIP(r))
 	if wait := a.logins.attempt(key, loginFailures, a.now()); wait > 0 {
 		Error(w, r, &RetryAfterError{

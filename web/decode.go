@@ -31,7 +31,7 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 // DecodeOptional is Decode for requests whose body may be left out: an empty
 // body leaves v as it is, like {}.
 func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := checkJSONType(r); err != nil {
+	if err := CheckJSONType(r); err != nil {
 		return err
 	}
 	body, err := ReadBody(w, r, MaxBody)
@@ -46,7 +46,7 @@ func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 
 // DecodeLimit is Decode with a body limit of limit bytes.
 func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
-	if err := checkJSONType(r); err != nil {
+	if err := CheckJSONType(r); err != nil {
 		return err
 	}
 	body, err := ReadBody(w, r, limit)
@@ -59,9 +59,9 @@ func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) err
 	return DecodeJSON(body, v)
 }
 
-// checkJSONType refuses a body sent as an HTML form: the API takes JSON.
+// CheckJSONType refuses a body sent as an HTML form: the API takes JSON.
 // Other types, or none, are read as JSON, as curl and most clients send it.
-func checkJSONType(r *http.Request) error {
+func CheckJSONType(r *http.Request) error {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data" {
 		return hallq.Errorf(hallq.EINVALID, "This endpoint takes a JSON body (Content-Type: application/json), not a form.")
@@ -75,7 +75,7 @@ func checkJSONType(r *http.Request) error {
 // names it; the fields of computed, figures the hub works out, are
 // ignored.
 func DecodeUpdate(w http.ResponseWriter, r *http.Request, v any, fixed map[string]any, computed ...string) error {
-	if err := checkJSONType(r); err != nil {
+	if err := CheckJSONType(r); err != nil {
 		return err
 	}
 	body, err := ReadBody(w, r, MaxBody)

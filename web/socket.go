@@ -30,6 +30,15 @@ var upgrader = websocket.Upgrader{
 	WriteBufferPool: &sync.Pool{},
 	// Origin is checked before the upgrade, to answer in the API's shape.
 	CheckOrigin: func(*http.Request) bool { return true },
+	// A request that is no websocket handshake is answered in it too.
+	Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+		code := hallq.EINVALID
+		if status == http.StatusMethodNotAllowed {
+			code = hallq.EMETHOD
+		}
+		w.Header().Set("Sec-Websocket-Version", "13")
+		JSON(w, status, errorReply{errorBody{Code: code, Message: "This address takes a websocket connection: " + reason.Error() + "."}})
+	},
 }
 
 // Socket is one websocket client with two goroutines: a reader (pongs, the
