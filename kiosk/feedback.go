@@ -44,10 +44,10 @@ type complaintRequest struct {
 
 // handleTicketComplaint answers POST /api/v1/tickets/{token}/complaint: the
 // customer tells the hall what went wrong. One open complaint per ticket,
-// limited per client as tickets are.
+// and a few per client a minute.
 func (h *Handler) handleTicketComplaint(w http.ResponseWriter, r *http.Request) {
 	if !unlimited(r) {
-		if err := allow(h.IssueLimit, web.ClientIP(r)); err != nil {
+		if err := allow(h.ComplaintLimit, web.ClientIP(r)); err != nil {
 			web.Error(w, r, err)
 			return
 		}

@@ -35,6 +35,9 @@ type Handler struct {
 	// staff and paired kiosks are exempt; nil or a limit of 0 is no limit.
 	IssueLimit *web.RateLimiter
 	CardLimit  *web.RateLimiter
+	// ComplaintLimit limits the complaints each client sends from phones
+	// per minute; nil or a limit of 0 is no limit.
+	ComplaintLimit *web.RateLimiter
 	// Feed is the live state the phones' sockets follow; Run keeps them up
 	// to date.
 	Feed hallq.FeedService

@@ -53,6 +53,9 @@ func newServer(st *store.Store, c config) *server {
 		IssueLimit: web.NewRateLimiter(c.issueRate, time.Now),
 		CardLimit:  web.NewRateLimiter(c.issueRate, time.Now),
 		PrintLimit: web.NewRateLimiter(60, time.Now),
+		// A customer complains once; a few a minute leave room for phones
+		// that share one carrier address.
+		ComplaintLimit: web.NewRateLimiter(10, time.Now),
 	}
 	kiosks.Routes(r)
 	displays := &display.Handler{Hall: st, Feed: st, Publicity: st}
