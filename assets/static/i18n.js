@@ -30,9 +30,40 @@ export function waitRange(lowS, highS, lang) {
   return lang === "zh" ? `约 ${span} 分钟` : `${span} min`;
 }
 
-// clock formats a time as HH:MM in the device's zone, which in a hall is
-// the hall's.
+// The hall's time zone (GET /api/v1/hall's time_zone): every time a page
+// shows is the hall's, never the device's, which may be left on UTC.
+let hallZone; // undefined until a page learns it: the device's
+
+// setTimeZone makes clock and day show times in zone, an IANA name; a
+// name this browser does not know is ignored.
+export function setTimeZone(zone) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    hallZone = zone;
+  } catch {
+    console.warn("i18n: unknown time zone", zone);
+  }
+}
+
+// parts returns a time's fields in the hall's zone.
+function parts(iso) {
+  const f = new Intl.DateTimeFormat("en-GB", {
+    timeZone: hallZone, hourCycle: "h23",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  });
+  const out = {};
+  for (const p of f.formatToParts(new Date(iso))) out[p.type] = p.value;
+  return out;
+}
+
+// clock formats a time as HH:MM in the hall's zone.
 export function clock(iso) {
-  const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  const p = parts(iso);
+  return `${p.hour}:${p.minute}`;
+}
+
+// day formats a time's date as YYYY-MM-DD in the hall's zone.
+export function day(iso) {
+  const p = parts(iso);
+  return `${p.year}-${p.month}-${p.day}`;
 }

@@ -19,7 +19,7 @@
 // said) and data-live (the live link's status).
 
 import { connect } from "/assets/live.js";
-import { LANGS, clock, minutes, text, waitRange } from "/assets/i18n.js";
+import { LANGS, clock, day, minutes, setTimeZone, text, waitRange } from "/assets/i18n.js";
 
 // The ticket stays on screen only as long as its customer needs: its QR
 // code is the ticket's token, and whoever scans it can cancel the ticket.
@@ -414,6 +414,7 @@ async function loadHall() {
       const res = await fetch("/api/v1/hall", { cache: "no-store" });
       if (res.ok) {
         const hall = await res.json();
+        setTimeZone(hall.time_zone);
         state.tiers = hall.tiers || [];
         if (!live.synced) {
           state.name = hall.name;
@@ -904,9 +905,7 @@ function renderPaper() {
     t("waitLine", other(lang), waitRange(tk.eta_low_s, tk.eta_high_s, other(lang))),
   );
   two("p-scan", t("scan", lang), t("scan", other(lang)));
-  const d = new Date(tk.issued_at);
-  const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-  $("p-time").textContent = `${date} ${clock(tk.issued_at)}`;
+  $("p-time").textContent = `${day(tk.issued_at)} ${clock(tk.issued_at)}`;
 }
 
 // printTicket prints the ticket: on the hub's printer for a paired kiosk

@@ -22,7 +22,7 @@
 // language: the stylesheet and the browser tests read them.
 
 import { connect } from "/assets/live.js";
-import { clock, minutes, text, waitRange } from "/assets/i18n.js";
+import { clock, minutes, setTimeZone, text, waitRange } from "/assets/i18n.js";
 import { createFeedback } from "/assets/feedback.js";
 
 const LANG_KEY = "hallq.ticket.lang"; // the language chosen with the toggle
@@ -257,7 +257,10 @@ async function loadNames() {
   state.namesLoading = true;
   const [hall, display] = await Promise.all([getJSON("/api/v1/hall"), getJSON("/api/v1/display")]);
   state.namesLoading = false;
-  if (hall.body) state.hall = hall.body;
+  if (hall.body) {
+    state.hall = hall.body;
+    setTimeZone(hall.body.time_zone);
+  }
   if (display.body && Array.isArray(display.body.counters)) {
     state.counters = new Map(display.body.counters.map((c) => [c.id, c.name]));
   }
