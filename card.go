@@ -13,7 +13,7 @@ type Card struct {
 	Last4   string `json:"last4"`
 	Tier    string `json:"tier"`
 	Holder  string `json:"holder"`
-	Expires string `json:"expires,omitempty"` // the last hall day it is valid, YYYY-MM-DD
+	Expires string `json:"expires,omitempty"` // the last hall day it is valid, YYYY-MM-DD, or the moment it ends, RFC 3339
 }
 
 // CardUpdate changes the fields of a card that are present.
@@ -84,14 +84,28 @@ func (f *Floor) ValidateCard(c *Card) error {
 		return err
 	}
 	if c.Expires != "" {
-		if _, err := time.Parse("2006-01-02", c.Expires); err != nil {
-			return Errorf(EINVALID, "The card's expiry date is not a date written YYYY-MM-DD; leave it empty for a card that does not expire.")
+		if _, err := time.Parse("2006-01-02", c.Expires); err == nil {
+			return nil
+		}
+		t, err := time.Parse(time.RFC3339, c.Expires)
+		if err != nil {
+			return WithField(Errorf(EINVALID, "The card's expiry is a date YYYY-MM-DD (valid through that hall day) or a time such as 2027-06-30T18:00:00+08:00; leave it empty for a card that does not expire."), "expires")
+		}
+		if s := formatTime(t); s != nil {
+			c.Expires = *s // one way of writing it
 		}
 	}
 	return nil
 }
 
-// Expired reports whether the card is no longer valid on hall day day.
-func (c *Card) Expired(day string) bool {
-	return c.Expires != "" && c.Expires < day
+// Expired reports whether the card is no longer valid at now, on hall day
+// day: past the last hall day it is valid, or past its moment.
+func (c *Card) Expired(day string, now time.Time) bool {
+	if c.Expires == "" {
+		return false
+	}
+	if t, err := time.Parse(time.RFC3339, c.Expires); err == nil {
+		return !now.Before(t)
+	}
+	return c.Expires < day
 }

@@ -3,6 +3,7 @@ package hallq_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"hallq"
 )
@@ -63,18 +64,23 @@ func TestLast4(t *testing.T) {
 }
 
 func TestCard_Expired(t *testing.T) {
+	noon := time.Date(2025, 3, 10, 12, 0, 0, 0, mustLoad(t, zone))
 	for _, tt := range []struct {
 		expires, day string
+		now          time.Time
 		want         bool
 	}{
-		{"", "2099-01-01", false},
-		{"2025-03-10", "2025-03-09", false},
-		{"2025-03-10", "2025-03-10", false}, // valid through its last day
-		{"2025-03-10", "2025-03-11", true},
+		{"", "2099-01-01", noon, false},
+		{"2025-03-10", "2025-03-09", noon, false},
+		{"2025-03-10", "2025-03-10", noon, false}, // valid through its last day
+		{"2025-03-10", "2025-03-11", noon, true},
+		{"2025-03-10T12:00:01+08:00", "2025-03-10", noon, false},
+		{"2025-03-10T12:00:00+08:00", "2025-03-10", noon, true}, // ends at that moment
+		{"2025-03-10T04:00:00Z", "2025-03-10", noon, true},      // the same moment, in UTC
 	} {
 		c := hallq.Card{Tier: "gold", Expires: tt.expires}
-		if got := c.Expired(tt.day); got != tt.want {
-			t.Errorf("card expiring %q on %s: expired %v, want %v", tt.expires, tt.day, got, tt.want)
+		if got := c.Expired(tt.day, tt.now); got != tt.want {
+			t.Errorf("card expiring %q, on %s at %v: expired %v, want %v", tt.expires, tt.day, tt.now, got, tt.want)
 		}
 	}
 }

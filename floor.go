@@ -379,7 +379,7 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 			return nil, Errorf(EUNAUTHORIZED, "Only logged-in staff can choose a ticket's tier.")
 		}
 	case o.Card != nil:
-		if o.Card.Expired(f.day) {
+		if o.Card.Expired(f.day, now) {
 			return nil, Errorf(ECARDUNKNOWN, "This card has expired. You can take a regular ticket.")
 		}
 		if tier = f.tier(o.Card.Tier); tier == nil || tier.StaffOnly {

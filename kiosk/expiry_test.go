@@ -1,0 +1,23 @@
+package kiosk_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"hallq"
+)
+
+// TestCardExpiresAtATime: a card that ends at a moment (RFC 3339) gives its
+// tier until then, and card_unknown after.
+func TestCardExpiresAtATime(t *testing.T) {
+	h := newHub(t, limits{})
+	end := h.Clock.Now().Add(time.Hour).Format(time.RFC3339)
+	addCard(t, h, hallq.Card{Number: "6222020200005678", Tier: "gold", Expires: end})
+	if tk := issue(t, h, map[string]string{"service": "A", "card": "6222020200005678"}); tk.Tier != "gold" {
+		t.Errorf("before the card's end: tier %s, want gold", tk.Tier)
+	}
+	h.Clock.Add(time.Hour)
+	h.Do(t, "POST", "/api/v1/tickets", map[string]string{"service": "A", "card": "6222020200005678"}).
+		WantError(t, http.StatusUnprocessableEntity, hallq.ECARDUNKNOWN)
+}
