@@ -519,3 +519,20 @@ func TestFloor_Counters(t *testing.T) {
 		wantCode(t, err, hallq.EINVALID)
 	})
 }
+
+func TestLoopbackURL(t *testing.T) {
+	for url, want := range map[string]bool{
+		"http://127.0.0.1:8080":     true,
+		"http://localhost:8080":     true,
+		"http://[::1]:8080":         true,
+		"http://127.0.1.1":          true,
+		"http://192.168.1.10:8080":  false,
+		"https://hall.example/":     false,
+		"http://100.64.3.4:8080":    false,
+		"http://[fe80::1]:8080/x/y": false,
+	} {
+		if got := hallq.LoopbackURL(url); got != want {
+			t.Errorf("LoopbackURL(%q) = %v, want %v", url, got, want)
+		}
+	}
+}

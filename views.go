@@ -1,6 +1,9 @@
 package hallq
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // HallView is the API's Hall object: the settings, the services with their
 // live figures, the tiers, and the bound the hall publishes.
@@ -11,18 +14,38 @@ type HallView struct {
 	Languages     []string   `json:"languages"`
 	HeadStartMaxS int        `json:"head_start_max_s"` // D_max: the published bound
 	Day           string     `json:"day"`              // the current hall day
+	// PublicURL is where the tickets' QR codes send phones; PublicURLLocal
+	// warns that it is this machine's loopback, which no phone reaches.
+	PublicURL      string `json:"public_url"`
+	PublicURLLocal bool   `json:"public_url_local"`
 }
 
 // Hall returns the hall as customers and staff see it at now.
 func (f *Floor) Hall(now time.Time) HallView {
 	return HallView{
-		Settings:      f.settings,
-		Services:      f.Services(now),
-		Tiers:         f.Tiers(),
-		Languages:     Languages,
-		HeadStartMaxS: seconds(f.HeadStartMax()),
-		Day:           f.day,
+		Settings:       f.settings,
+		Services:       f.Services(now),
+		Tiers:          f.Tiers(),
+		Languages:      Languages,
+		HeadStartMaxS:  seconds(f.HeadStartMax()),
+		Day:            f.day,
+		PublicURL:      f.linkBase,
+		PublicURLLocal: LoopbackURL(f.linkBase),
 	}
+}
+
+// LoopbackURL reports whether url's host is a loopback address or
+// localhost: no phone can reach it.
+func LoopbackURL(url string) bool {
+	host := strings.TrimPrefix(strings.TrimPrefix(url, "http://"), "https://")
+	if i := strings.IndexAny(host, "/"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndex(host, ":"); i >= 0 && !strings.HasSuffix(host, "]") {
+		host = host[:i]
+	}
+	host = strings.Trim(host, "[]")
+	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
 }
 
 // Settings returns the hall settings.

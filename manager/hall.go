@@ -13,7 +13,7 @@ import (
 // returns the whole hall.
 func (h *Handler) handleSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 	var u hallq.SettingsUpdate
-	if err := web.DecodeUpdate(w, r, &u, nil, "services", "tiers", "languages", "head_start_max_s", "day"); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, nil, "services", "tiers", "languages", "head_start_max_s", "day", "public_url", "public_url_local"); err != nil {
 		web.Error(w, r, err)
 		return
 	}

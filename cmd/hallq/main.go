@@ -31,6 +31,7 @@ import (
 	"time"
 	_ "time/tzdata" // halls run on small PCs that may lack a zoneinfo database
 
+	"hallq"
 	"hallq/store"
 )
 
@@ -146,6 +147,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	}
 	fmt.Fprintf(out, "hallq: listening on %s\n", ln.Addr())
 	fmt.Fprintf(out, "hallq: serving %q at %s\n", hall.Name.EN, c.publicURL)
+	if hallq.LoopbackURL(c.publicURL) {
+		fmt.Fprintf(out, "hallq: WARNING: the tickets' QR codes point at %s, which no phone can reach.\n", c.publicURL)
+		fmt.Fprintf(out, "hallq: WARNING: start the hub with -public-url http://<this PC's address in the hall>:<port>.\n")
+		log.Warn("hallq: phones cannot reach the address on the QR codes", "public_url", c.publicURL)
+	}
 	for _, p := range []struct{ name, path string }{
 		{"kiosk", "/kiosk"}, {"display", "/display"}, {"counters", "/counter"}, {"rating pads", "/pad"}, {"managers", "/manager"},
 	} {
@@ -228,14 +234,27 @@ func guessPublicURL(addr net.Addr) string {
 	return "http://" + net.JoinHostPort(host.String(), port)
 }
 
+// lanAddress returns this machine's address on the hall's network: its
+// first private IPv4 address, else its first other IPv4 address that is not
+// loopback (a LAN outside the private ranges, such as 100.64.0.0/10), else
+// 127.0.0.1, which no phone can reach.
 func lanAddress() net.IP {
-	addrs, err := net.InterfaceAddrs()
-	if err == nil {
-		for _, a := range addrs {
-			if ipnet, ok := a.(*net.IPNet); ok && ipnet.IP.To4() != nil && ipnet.IP.IsPrivate() {
-				return ipnet.IP
-			}
+	addrs, _ := net.InterfaceAddrs()
+	var other net.IP
+	for _, a := range addrs {
+		ipnet, ok := a.(*net.IPNet)
+		if !ok || ipnet.IP.To4() == nil || ipnet.IP.IsLoopback() || ipnet.IP.IsLinkLocalUnicast() {
+			continue
 		}
+		if ipnet.IP.IsPrivate() {
+			return ipnet.IP
+		}
+		if other == nil {
+			other = ipnet.IP
+		}
+	}
+	if other != nil {
+		return other
 	}
 	return net.IPv4(127, 0, 0, 1)
 }

@@ -143,3 +143,21 @@ func runBinary(tb testing.TB, args ...string) (string, error) {
 	out, err := execCommand(args...).CombinedOutput()
 	return string(out), err
 }
+
+// TestHub_WarnsOfLoopbackQR: a hub whose QR codes point at this machine's
+// loopback says so at start, and tells managers through the hall.
+func TestHub_WarnsOfLoopbackQR(t *testing.T) {
+	hub := startHub(t, filepath.Join(t.TempDir(), "hallq.db")) // listens on 127.0.0.1
+	var hall struct {
+		PublicURL      string `json:"public_url"`
+		PublicURLLocal bool   `json:"public_url_local"`
+	}
+	getJSON(t, hub.URL+"/api/v1/hall", "", &hall)
+	hub.stop(t)
+	if !strings.Contains(hub.output.String(), "WARNING: the tickets' QR codes point at "+hub.URL) {
+		t.Errorf("no warning at start:\n%s", hub.output)
+	}
+	if hall.PublicURL != hub.URL || !hall.PublicURLLocal {
+		t.Errorf("hall: public_url %q, local %v; want %s, true", hall.PublicURL, hall.PublicURLLocal, hub.URL)
+	}
+}
