@@ -32,8 +32,8 @@ type CounterAction struct {
 	Counter string
 	By      Actor
 
-	// Expect names the ticket the terminal shows as current; when the
-	// counter's ticket is another, the action is refused as stale.
+	// Expect names the ticket the terminal shows as current, 0 for none;
+	// when the counter's ticket is another, the action is refused as stale.
 	Expect    *uint64
 	TakeOver  bool   // open: take the counter over from another user
 	Number    string // call: the ticket to call out of turn
@@ -144,9 +144,9 @@ func (f *Floor) atCounter(c *Counter, by Actor) error {
 }
 
 // checkExpect refuses a stale action: one that names a current ticket the
-// counter no longer has.
+// counter no longer has, or, with 0, expects none while it has one.
 func checkExpect(c *Counter, expect *uint64) error {
-	if expect == nil || c.Ticket != nil && c.Ticket.ID == *expect {
+	if expect == nil || c.Ticket != nil && c.Ticket.ID == *expect || c.Ticket == nil && *expect == 0 {
 		return nil
 	}
 	if c.Ticket == nil {

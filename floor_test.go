@@ -525,3 +525,24 @@ func TestFloor_NoShowRecallUntil(t *testing.T) {
 		t.Errorf("the open no-show's recall until %v, want %v", got, want)
 	}
 }
+
+// TestFloor_ExpectNone: a terminal that shows no customer says so with
+// expect 0, and its Next is refused once the counter has one: it must not
+// finish a customer it never showed.
+func TestFloor_ExpectNone(t *testing.T) {
+	f := newFloor(t)
+	openCounters(t, f, t0, "1")
+	issue(t, f, t0, "A", "")
+	issue(t, f, t0, "A", "")
+	none := uint64(0)
+	first := act(t, f, t0, hallq.CounterAction{Op: hallq.OpNext, Counter: "1", Expect: &none}).Ticket
+	if first == nil || first.Number != "A001" {
+		t.Fatalf("next expecting none at an idle counter called %+v", first)
+	}
+	if code := actErr(t, f, t0, hallq.CounterAction{Op: hallq.OpNext, Counter: "1", Expect: &none}); code != hallq.ECONFLICT {
+		t.Errorf("next expecting none while A001 is called: %s, want %s", code, hallq.ECONFLICT)
+	}
+	if c := counter(t, f, "1"); c.Ticket == nil || c.Ticket.Number != "A001" || c.Ticket.State != hallq.Called {
+		t.Errorf("A001 after the refused next: %+v", c.Ticket)
+	}
+}

@@ -53,7 +53,13 @@ func (h *Handler) handleDisplay(w http.ResponseWriter, r *http.Request) {
 type snapshot struct {
 	Type string `json:"type"`
 	Seq  uint64 `json:"seq"`
+	Now  string `json:"now"` // the hub's clock when it was made, RFC 3339
 	*hallq.Display
+}
+
+// newSnapshot returns the snapshot of d, made at now with seq.
+func newSnapshot(seq uint64, now time.Time, d *hallq.Display) snapshot {
+	return snapshot{Type: "snapshot", Seq: seq, Now: now.UTC().Format("2006-01-02T15:04:05.000Z07:00"), Display: d}
 }
 
 // message is a change: a call (with its counter), a counter, or the queue.
@@ -71,7 +77,7 @@ func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
 	h.hub.Serve(w, r, web.Join{Topic: "display", Snapshot: func() (uint64, any, error) {
 		var snap snapshot
 		h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) {
-			snap = snapshot{Type: "snapshot", Seq: seq, Display: f.Display(now)}
+			snap = newSnapshot(seq, now, f.Display(now))
 		})
 		return snap.Seq, snap, nil
 	}})
@@ -107,7 +113,8 @@ func (h *Handler) publish(batch []hallq.Event) {
 	}
 	var d *hallq.Display
 	var floorSeq uint64
-	h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) { d, floorSeq = f.Display(now), seq })
+	var floorNow time.Time
+	h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time) { d, floorSeq, floorNow = f.Display(now), seq, now })
 	if resetSeq != 0 {
 		// The configuration changed: the displays take the whole view, at
 		// the sequence number of the state it shows. Calls made after the
@@ -117,7 +124,7 @@ func (h *Handler) publish(batch []hallq.Event) {
 		for _, m := range msgs {
 			h.hub.Publish("display", m.Seq, m)
 		}
-		h.hub.Publish("display", floorSeq, snapshot{Type: "snapshot", Seq: floorSeq, Display: d})
+		h.hub.Publish("display", floorSeq, newSnapshot(floorSeq, floorNow, d))
 		return
 	}
 	if queueSeq != 0 && (len(msgs) == 0 || msgs[len(msgs)-1].Seq < queueSeq) {

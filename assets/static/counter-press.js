@@ -60,7 +60,9 @@ export function pressers({ render, refresh, takeOver }) {
     }
     const body = { ...fields };
     const t = ticketNow();
-    if (EXPECTS.has(op) && t) body.expect = t.id;
+    // 0: the screen shows no customer, so a Next that arrives after another
+    // terminal called one here is refused instead of finishing them.
+    if (EXPECTS.has(op)) body.expect = t ? t.id : 0;
     const p = { op, body, key: newKey(), at: Date.now(), tries: 0, expect: t ? t.id : null, number: t ? t.number : "", inDialog };
     state.presses++;
     return send(p);
