@@ -513,11 +513,14 @@ type fakeTicketHub struct {
 	gets   int      // GETs of the ticket
 	ended  bool     // the test is over: no more connections
 	closes chan int // the close codes the page sent
+
+	dialed     chan struct{} // closed once the page has connected
+	dialedOnce sync.Once
 }
 
 func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fakeTicketHub {
 	t.Helper()
-	f := &fakeTicketHub{token: token, ticket: ticket, closes: make(chan int, 16)}
+	f := &fakeTicketHub{token: token, ticket: ticket, closes: make(chan int, 16), dialed: make(chan struct{})}
 	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
 	mux := http.NewServeMux()
 	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
@@ -564,6 +567,7 @@ func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fake
 		f.seq++
 		err = conn.WriteJSON(map[string]any{"type": "snapshot", "seq": f.seq, "ticket": f.ticket})
 		f.mu.Unlock()
+		f.dialedOnce.Do(func() { close(f.dialed) })
 		if err != nil {
 			return
 		}
@@ -594,6 +598,14 @@ func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fake
 // change changes the ticket; with push, the newest connection hears of it.
 func (f *fakeTicketHub) change(t *testing.T, push bool, fn func(tk map[string]any)) {
 	t.Helper()
+	if push {
+		// The page may show the ticket from its GET before its live link
+		// is up: wait for the link, within a browser step's time.
+		select {
+		case <-f.dialed:
+		case <-time.After(browserStepTimeout):
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fn(f.ticket)
