@@ -176,29 +176,34 @@ type sessionReply struct {
 // nobody is. It answers while a password change is due, so that a page can
 // tell its user to change it.
 func (a *Auth) HandleSession(w http.ResponseWriter, r *http.Request) {
+	u := a.sessionUser(w, r)
+	if u == nil {
+		return
+	}
+	JSON(w, http.StatusOK, sessionReply{User: loginUserOf(u)})
+}
+
+// sessionUser returns the logged-in user of a request from StaffNets,
+// whether or not a password change is due, or answers the request with the
+// error and returns nil.
+func (a *Auth) sessionUser(w http.ResponseWriter, r *http.Request) *hallq.User {
 	if err := a.checkNet(r); err != nil {
 		Error(w, r, err)
-		return
+		return nil
 	}
 	u := UserFrom(r.Context())
 	if u == nil {
 		Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "Please log in first."))
-		return
 	}
-	JSON(w, http.StatusOK, sessionReply{User: loginUserOf(u)})
+	return u
 }
 
 // HandlePassword answers POST /api/v1/password {current, new}: the user
 // changes their own password. The session it comes with goes on; the
 // user's other sessions end. Failed attempts count as failed logins.
 func (a *Auth) HandlePassword(w http.ResponseWriter, r *http.Request) {
-	if err := a.checkNet(r); err != nil {
-		Error(w, r, err)
-		return
-	}
-	u := UserFrom(r.Context())
+	u := a.sessionUser(w, r)
 	if u == nil {
-		Error(w, r, hallq.Errorf(hallq.EUNAUTHORIZED, "Please log in first."))
 		return
 	}
 	var req hallq.PasswordChange

@@ -345,18 +345,28 @@ type inProcessHub struct {
 // ("127.0.0.1:0" for any free port) until stop or the end of the test.
 func startInProcessHub(t *testing.T, db, addr string) *inProcessHub {
 	t.Helper()
+	return startInProcessHubWith(t, db, addr, store.Options{TimeZone: "UTC"})
+}
+
+// startInProcessHubWith is startInProcessHub with the store options a test
+// chooses: its clock (Now), the hall's zone on first start (TimeZone), the
+// cost of password hashes (BcryptCost). The path, the public URL and the
+// logger are the harness's.
+func startInProcessHubWith(t *testing.T, db, addr string, opts store.Options) *inProcessHub {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("listening on %s: %v", addr, err)
 	}
 	url := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(store.Options{Path: db, TimeZone: "UTC", PublicURL: url, Logger: log})
+	opts.Path, opts.PublicURL, opts.Logger = db, url, log
+	st, err := store.Open(opts)
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)
 	}
-	hub := newServer(st, config{addr: ln.Addr().String(), db: db, publicURL: url, timeZone: "UTC"})
+	hub := newServer(st, config{addr: ln.Addr().String(), db: db, publicURL: url, timeZone: opts.TimeZone})
 	mux := http.NewServeMux()
 	mux.Handle("/test/", testPages()) // test pages: only in tests
 	mux.Handle("/", hub)

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -79,35 +78,7 @@ func startCounterHub(t *testing.T) *inProcessHub {
 // detector, and these tests log in a lot.
 func startStaffHub(t *testing.T, db, addr string) *inProcessHub {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listening on %s: %v", addr, err)
-	}
-	url := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(store.Options{Path: db, TimeZone: "UTC", PublicURL: url, Logger: log, BcryptCost: bcrypt.MinCost})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	hub := newServer(st, config{addr: ln.Addr().String(), db: db, publicURL: url, timeZone: "UTC"})
-	h := &inProcessHub{
-		URL:       url,
-		Addr:      ln.Addr().String(),
-		st:        st,
-		srv:       &http.Server{Handler: hub, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
-		served:    make(chan error, 1),
-		viewsDone: make(chan struct{}),
-	}
-	var views context.Context
-	views, h.stopViews = context.WithCancel(context.Background())
-	go func() {
-		defer close(h.viewsDone)
-		hub.run(views)
-	}()
-	go func() { h.served <- h.srv.Serve(ln) }()
-	t.Cleanup(func() { h.stop(t) })
-	return h
+	return startInProcessHubWith(t, db, addr, store.Options{TimeZone: "UTC", BcryptCost: bcrypt.MinCost})
 }
 
 // newStaff adds a staff account; unless mustChange, its user has already

@@ -64,35 +64,7 @@ func (c *hubClock) add(d time.Duration) { c.offset.Add(int64(d)) }
 // time zone (on first start) of the test's choosing.
 func startDisplayHub(t *testing.T, db, addr string, clock *hubClock, zone string) *inProcessHub {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listening on %s: %v", addr, err)
-	}
-	url := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(store.Options{Path: db, TimeZone: zone, PublicURL: url, Logger: log, Now: clock.Now})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	hub := newServer(st, config{addr: ln.Addr().String(), db: db, publicURL: url, timeZone: zone})
-	h := &inProcessHub{
-		URL:       url,
-		Addr:      ln.Addr().String(),
-		st:        st,
-		srv:       &http.Server{Handler: hub, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)},
-		served:    make(chan error, 1),
-		viewsDone: make(chan struct{}),
-	}
-	var views context.Context
-	views, h.stopViews = context.WithCancel(context.Background())
-	go func() {
-		defer close(h.viewsDone)
-		hub.run(views)
-	}()
-	go func() { h.served <- h.srv.Serve(ln) }()
-	t.Cleanup(func() { h.stop(t) })
-	return h
+	return startInProcessHubWith(t, db, addr, store.Options{TimeZone: zone, Now: clock.Now})
 }
 
 // displayPages serves the display pages as the hub will at /display and
