@@ -284,7 +284,10 @@ func (f *Floor) Advance(now time.Time) *Change {
 	ch := f.begin(now, Actor{})
 	day := f.days.Of(now)
 	if f.day == "" {
+		// The hall's first day: its start is an event too, so that the
+		// events of every day can be found by their day.started.
 		f.day = day
+		ch.event(Event{Type: DayStarted, Subject: day})
 	}
 	if day > f.day {
 		if end, err := f.days.End(f.day); err == nil && end.Before(now) {
@@ -421,7 +424,8 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	}
 	f.open[t.ID] = t
 	f.enqueue(t)
-	t.EtaAtIssue = f.view(t).EtaS
+	issuedView := f.view(t)
+	t.EtaAtIssue, t.EtaLowAtIssue, t.EtaHighAtIssue = issuedView.EtaS, issuedView.EtaLowS, issuedView.EtaHighS
 	ch.event(Event{Type: TicketIssued, Ticket: t})
 	ch.result(t)
 	return ch.done(), nil

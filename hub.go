@@ -221,3 +221,11 @@ type PublicityService interface {
 	// ENOTFOUND when the shipped one plays.
 	FindVoiceClip(ctx context.Context, name string) (*Blob, error)
 }
+
+// ReportService computes the hall's statistics and reports from its events.
+type ReportService interface {
+	// FindStats returns the statistics of hall days from to to.
+	FindStats(ctx context.Context, from, to string) (*Stats, error)
+	// FindLegs returns the ticket legs of hall days from to to.
+	FindLegs(ctx context.Context, from, to string) ([]*Leg, error)
+}

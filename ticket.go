@@ -137,7 +137,9 @@ type Ticket struct {
 	IssuedBy   string // staff who issued it ("" for the kiosk)
 	Card       bool   // the tier came from a card
 	EtaAtIssue int    // the estimate given at issue, in seconds
-	Holder     string // the name on the VIP card it was issued for: staff views only
+	// The 80 % range given at issue, in seconds.
+	EtaLowAtIssue, EtaHighAtIssue int
+	Holder                        string // the name on the VIP card it was issued for: staff views only
 
 	Rating       int       // 1..5, 0 for none
 	RatingSource string    // RatedAtPad or RatedByPhone

@@ -23,9 +23,11 @@ type Handler struct {
 	Backup  hallq.BackupService
 	// Publicity keeps the displays' slides and the hall's own voice.
 	Publicity hallq.PublicityService
-	Feed      hallq.FeedService // the live dashboard's events and state; see Run
-	Auth      *web.Auth
-	Now       func() time.Time // the clock for backup file names; nil means time.Now
+	// Reports works out the statistics and the tickets report.
+	Reports hallq.ReportService
+	Feed    hallq.FeedService // the live dashboard's events and state; see Run
+	Auth    *web.Auth
+	Now     func() time.Time // the clock for backup file names; nil means time.Now
 
 	hub web.Hub // the dashboards' websockets
 }
@@ -71,6 +73,8 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Delete("/api/v1/devices/{id}", h.handleDeviceDelete)
 
 		r.Get("/api/v1/backup", h.handleBackup)
+		r.Get("/api/v1/stats", h.handleStats)
+		r.Get("/api/v1/reports/tickets.csv", h.handleTicketsReport)
 
 		r.Post("/api/v1/slides", h.handleSlideCreate)
 		r.Get("/api/v1/slides/{id}", h.handleSlideGet)

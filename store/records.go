@@ -37,6 +37,8 @@ type ticketRecord struct {
 	IssuedBy   string `json:"by,omitempty"`
 	Card       bool   `json:"card,omitempty"`
 	EtaAtIssue int    `json:"eta"`
+	EtaLow     int    `json:"eta_lo,omitempty"` // the range given at issue
+	EtaHigh    int    `json:"eta_hi,omitempty"`
 	Rating     int    `json:"rate,omitempty"`
 	RatedBy    string `json:"rate_src,omitempty"`
 	RatedAt    int64  `json:"rated,omitempty"`
@@ -74,6 +76,7 @@ func encodeTicket(t *hallq.Ticket) ticketRecord {
 		IssuedAt: nanos(t.IssuedAt), LegAt: nanos(t.LegAt), Leg: t.Leg, CalledAt: nanos(t.CalledAt),
 		ServedAt: nanos(t.ServedAt), FinishedAt: nanos(t.FinishedAt), Counter: t.Counter, Staff: t.Staff,
 		Target: t.Target, Recalls: t.Recalls, IssuedBy: t.IssuedBy, Card: t.Card, EtaAtIssue: t.EtaAtIssue,
+		EtaLow: t.EtaLowAtIssue, EtaHigh: t.EtaHighAtIssue,
 		Rating: t.Rating, RatedBy: t.RatingSource, RatedAt: nanos(t.RatedAt),
 		Alerted: alertBits(t.WaitAlerted, t.TierAlerted), Holder: t.Holder,
 		Complaint: encodeComplaintStatus(t.Complaint),
@@ -105,7 +108,7 @@ func (r *ticketRecord) ticket() *hallq.Ticket {
 		State: hallq.State(r.State), IssuedAt: fromNanos(r.IssuedAt), LegAt: fromNanos(r.LegAt), Leg: r.Leg,
 		CalledAt: fromNanos(r.CalledAt), ServedAt: fromNanos(r.ServedAt), FinishedAt: fromNanos(r.FinishedAt),
 		Counter: r.Counter, Staff: r.Staff, Target: r.Target, Recalls: r.Recalls, IssuedBy: r.IssuedBy,
-		Card: r.Card, EtaAtIssue: r.EtaAtIssue, Rating: r.Rating, RatingSource: r.RatedBy, RatedAt: fromNanos(r.RatedAt),
+		Card: r.Card, EtaAtIssue: r.EtaAtIssue, EtaLowAtIssue: r.EtaLow, EtaHighAtIssue: r.EtaHigh, Rating: r.Rating, RatingSource: r.RatedBy, RatedAt: fromNanos(r.RatedAt),
 		WaitAlerted: r.Alerted&1 != 0, TierAlerted: r.Alerted&2 != 0, Holder: r.Holder,
 		Complaint: r.Complaint.status(),
 	}

@@ -62,7 +62,7 @@ func newServer(st *store.Store, c config) *server {
 	displays.Routes(r)
 	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Complaints: st, Feed: st, Auth: auth}
 	counters.Routes(r)
-	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Publicity: st, Feed: st, Auth: auth, Now: time.Now}
+	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Publicity: st, Reports: st, Feed: st, Auth: auth, Now: time.Now}
 	managers.Routes(r)
 
 	r.Get("/", assets.Page("index.html"))
