@@ -145,6 +145,9 @@ func queueFor(c *hallq.Counter, services []*hallq.Service, queue []hallq.Service
 	return v
 }
 
+// Sockets returns how many websockets the handler serves now.
+func (h *Handler) Sockets() int { return h.hub.Len() }
+
 // Run keeps every counter terminal and rating pad up to date until ctx
 // ends, then closes their sockets.
 func (h *Handler) Run(ctx context.Context) {

@@ -83,6 +83,9 @@ func (h *Handler) handleSocket(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
+// Sockets returns how many websockets the handler serves now.
+func (h *Handler) Sockets() int { return h.hub.Len() }
+
 // Run keeps every display up to date until ctx ends, then closes their
 // sockets.
 func (h *Handler) Run(ctx context.Context) {

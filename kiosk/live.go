@@ -65,6 +65,9 @@ func (h *Handler) snapshot(ctx context.Context, t *hallq.Ticket) (uint64, any, e
 	return seq, message{Type: "snapshot", Seq: seq, Ticket: view}, nil
 }
 
+// Sockets returns how many websockets the handler serves now.
+func (h *Handler) Sockets() int { return h.hub.Len() }
+
 // Run keeps every phone's view of its ticket up to date until ctx ends, then
 // closes their sockets.
 func (h *Handler) Run(ctx context.Context) {

@@ -81,6 +81,9 @@ func (h *Handler) snapshot() (uint64, any, error) {
 	return snap.Seq, snap, nil
 }
 
+// Sockets returns how many websockets the handler serves now.
+func (h *Handler) Sockets() int { return h.hub.Len() }
+
 // Run keeps every dashboard up to date until ctx ends, then closes their
 // sockets.
 func (h *Handler) Run(ctx context.Context) {

@@ -104,7 +104,14 @@ type Store struct {
 	// commitFault, when set, commits the next write transaction in place of
 	// tx.Commit, once: tests fail a commit as a failing disk would.
 	commitFault atomic.Pointer[func(*bbolt.Tx) error]
+
+	// observeCommit, when set, is told how long each durable commit took.
+	observeCommit atomic.Pointer[func(time.Duration)]
 }
+
+// ObserveCommits has fn told how long each durable commit takes, fsync
+// included, from the writer: fn must be quick.
+func (s *Store) ObserveCommits(fn func(time.Duration)) { s.observeCommit.Store(&fn) }
 
 // Open opens or creates the database at opts.Path and starts its writer. A
 // new file gets the default hall. A file another hub has open is refused.
@@ -568,11 +575,15 @@ func (s *Store) apply(batch []*op, floor bool) ([]hallq.Event, error) {
 		}
 	}
 	txid := tx.ID()
+	started := time.Now()
 	if err := s.commitTx(tx); err != nil {
 		if s.inFile(txid) {
 			return nil, &unconfirmedCommit{err}
 		}
 		return nil, fmt.Errorf("committing: %w", err)
+	}
+	if observe := s.observeCommit.Load(); observe != nil {
+		(*observe)(time.Since(started))
 	}
 	if floor {
 		s.seq = w.seq

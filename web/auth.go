@@ -97,6 +97,20 @@ func (a *Auth) RequireStaff(next http.Handler) http.Handler {
 	return a.require(next, hallq.RoleStaff, hallq.RoleManager)
 }
 
+// RequireMonitor lets through the scrapes of /metrics: a manager's login,
+// or no login from the hub's own machine and, when they are set, from
+// StaffNets. Anything else is 401, or 403 for staff.
+func (a *Auth) RequireMonitor(next http.Handler) http.Handler {
+	manager := a.RequireManager(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if UserFrom(r.Context()) == nil && (IsLoopback(r) || len(a.StaffNets) > 0 && a.checkNet(r) == nil) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		manager.ServeHTTP(w, r)
+	})
+}
+
 // RequireManager lets through requests of a logged-in manager (Identify must
 // run first): 401 without a login, 403 for staff or from outside StaffNets.
 func (a *Auth) RequireManager(next http.Handler) http.Handler {

@@ -14,6 +14,7 @@ import (
 	"hallq/display"
 	"hallq/kiosk"
 	"hallq/manager"
+	"hallq/metrics"
 	"hallq/store"
 	"hallq/web"
 )
@@ -65,9 +66,15 @@ func newServer(st *store.Store, c config) *server {
 	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Publicity: st, Reports: st, Feed: st, Auth: auth, Now: time.Now}
 	managers.Routes(r)
 
+	monitor := metrics.New(st, map[string]func() int{
+		"phone": kiosks.Sockets, "display": displays.Sockets, "counter": counters.Sockets, "manager": managers.Sockets,
+	})
+	st.ObserveCommits(monitor.ObserveCommit)
+	r.With(auth.RequireMonitor).Get("/metrics", monitor.Handler().ServeHTTP)
+
 	r.Get("/", assets.Page("index.html"))
 	r.Handle("/assets/*", http.StripPrefix("/assets/", assets.Handler()))
-	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run}}
+	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run, monitor.Run}}
 }
 
 // run runs the live views until ctx ends; each closes its websockets with a
