@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"hallq"
@@ -45,7 +46,7 @@ func New(feed hallq.FeedService, sockets map[string]func() int) *Metrics {
 		}),
 	}
 	m.registry.MustRegister(m.issued, m.waits, m.commits, waitingCollector{feed},
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for view, count := range sockets {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "hallq_websocket_clients", Help: "Websocket clients connected now, by view.",
