@@ -41,6 +41,7 @@ func newServer(st *store.Store, c config) *server {
 	r.Get("/api/v1/session", auth.HandleSession)
 	r.Post("/api/v1/password", auth.HandlePassword)
 	r.Get("/login", assets.Page("login.html"))
+	r.Get("/manager", assets.Page("manager.html"))
 	r.Post("/api/v1/devices/pair", auth.HandlePair)
 	kiosks := &kiosk.Handler{
 		Tickets:    st,
