@@ -9,6 +9,7 @@ import (
 // Card is a customer's VIP card. The hub never keeps the number itself: the
 // store keeps a keyed hash of it and its last four characters.
 type Card struct {
+	ID      string `json:"id"`               // "c_" and 16 hex digits: tells apart cards of the same last four
 	Number  string `json:"number,omitempty"` // input only; never stored or shown
 	Last4   string `json:"last4"`
 	Tier    string `json:"tier"`

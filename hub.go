@@ -76,6 +76,7 @@ type HallService interface {
 // CardImport is the outcome of a card import.
 type CardImport struct {
 	Imported int          `json:"imported"` // cards created or replaced
+	Expired  []int        `json:"expired"`  // lines of cards imported already expired
 	Errors   []ImportLine `json:"errors"`   // rows refused, by line
 }
 
@@ -88,14 +89,18 @@ type ImportLine struct {
 // CardService keeps the VIP card registry. Numbers are looked up by a keyed
 // hash; only the last four characters are kept.
 type CardService interface {
-	FindCards(ctx context.Context) ([]*Card, error)
+	// FindCards returns the cards whose last four or holder match q (all
+	// for ""), without numbers.
+	FindCards(ctx context.Context, q string) ([]*Card, error)
+	// FindCard returns the card with a number, or an id ("c_…").
 	FindCard(ctx context.Context, number string) (*Card, error)
 	CreateCard(ctx context.Context, by Actor, c Card) (*Card, error)
 	UpdateCard(ctx context.Context, by Actor, number string, u CardUpdate) (*Card, error)
 	DeleteCard(ctx context.Context, by Actor, number string) error
-	// ImportCards creates or replaces the valid cards and reports the
-	// others by line; line numbers count from 1.
-	ImportCards(ctx context.Context, by Actor, cards []Card, lines []int) (*CardImport, error)
+	// ImportCards creates or replaces the valid cards in one transaction
+	// and reports the others by line; line numbers count from 1. With
+	// allOrNone, one invalid card imports none.
+	ImportCards(ctx context.Context, by Actor, cards []Card, lines []int, allOrNone bool) (*CardImport, error)
 }
 
 // UserService keeps staff accounts with hashed passwords.

@@ -23,7 +23,7 @@ import (
 
 // handleCardList returns every card, without numbers.
 func (h *Handler) handleCardList(w http.ResponseWriter, r *http.Request) {
-	cards, err := h.Cards.FindCards(r.Context())
+	cards, err := h.Cards.FindCards(r.Context(), r.URL.Query().Get("q"))
 	reply(w, r, http.StatusOK, cards, err)
 }
 
@@ -53,7 +53,7 @@ func (h *Handler) handleCardUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var u hallq.CardUpdate
-	if err := web.DecodeUpdate(w, r, &u, map[string]any{"last4": current.Last4}); err != nil {
+	if err := web.DecodeUpdate(w, r, &u, map[string]any{"id": current.ID, "last4": current.Last4}); err != nil {
 		web.Error(w, r, err)
 		return
 	}
@@ -80,12 +80,16 @@ func (h *Handler) handleCardImport(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
-	res, err := h.Cards.ImportCards(r.Context(), web.ActorFrom(r.Context()), rows.cards, rows.lines)
+	allOrNone := r.URL.Query().Get("all_or_none") == "true"
+	if allOrNone && len(rows.errors) > 0 {
+		rows.cards, rows.lines = nil, nil // a row that does not parse imports none
+	}
+	res, err := h.Cards.ImportCards(r.Context(), web.ActorFrom(r.Context()), rows.cards, rows.lines, allOrNone)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
-	out := hallq.CardImport{Imported: res.Imported, Errors: append(rows.errors, res.Errors...)}
+	out := hallq.CardImport{Imported: res.Imported, Expired: res.Expired, Errors: append(rows.errors, res.Errors...)}
 	slices.SortStableFunc(out.Errors, func(a, b hallq.ImportLine) int { return cmp.Compare(a.Line, b.Line) })
 	web.JSON(w, http.StatusOK, out)
 }
@@ -140,4 +144,23 @@ func parseCardCSV(body []byte) (cardRows, error) {
 // fail records a refused row.
 func (rows *cardRows) fail(line int, message string) {
 	rows.errors = append(rows.errors, hallq.ImportLine{Line: line, Message: message})
+}
+
+// handleCardExport answers GET /api/v1/cards/export.csv: the registry as
+// CSV, id,last4,tier,holder,expires, without card numbers, which the hub
+// never keeps.
+func (h *Handler) handleCardExport(w http.ResponseWriter, r *http.Request) {
+	cards, err := h.Cards.FindCards(r.Context(), r.URL.Query().Get("q"))
+	if err != nil {
+		web.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="hallq-cards.csv"`)
+	out := csv.NewWriter(w)
+	out.Write([]string{"id", "last4", "tier", "holder", "expires"})
+	for _, c := range cards {
+		out.Write([]string{c.ID, c.Last4, c.Tier, c.Holder, c.Expires})
+	}
+	out.Flush()
 }

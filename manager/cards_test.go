@@ -174,7 +174,7 @@ func TestHandler_CardImport(t *testing.T) {
 				t.Errorf("reply names a holder: %s", res.Body)
 			}
 		}
-		cards, err := h.Store.FindCards(t.Context())
+		cards, err := h.Store.FindCards(t.Context(), "")
 		if err != nil {
 			t.Fatal(err)
 		}

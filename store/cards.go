@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -36,11 +38,32 @@ func getCard(tx *bbolt.Tx, key []byte) (*hallq.Card, error) {
 	if err := json.Unmarshal(v, &r); err != nil {
 		return nil, fmt.Errorf("reading a card: %w", err)
 	}
-	return &hallq.Card{Last4: r.Last4, Tier: r.Tier, Holder: r.Holder, Expires: r.Expires}, nil
+	return r.card(key), nil
 }
 
-// FindCards returns every card, by holder, without numbers.
-func (s *Store) FindCards(ctx context.Context) ([]*hallq.Card, error) {
+// card returns the card this record keeps under key.
+func (r *cardRecord) card(key []byte) *hallq.Card {
+	return &hallq.Card{ID: cardID(key), Last4: r.Last4, Tier: r.Tier, Holder: r.Holder, Expires: r.Expires}
+}
+
+// cardID names a card by the first 8 bytes of its keyed hash: managers tell
+// apart two cards with the same last four by it, and it gives nothing of the
+// number away.
+func cardID(key []byte) string { return "c_" + hex.EncodeToString(key[:8]) }
+
+// matches reports whether the card matches a search: its last four end with
+// q, or its holder's name holds it, in any case.
+func matches(c *hallq.Card, q string) bool {
+	if q == "" {
+		return true
+	}
+	q = strings.ToLower(strings.TrimSpace(q))
+	return strings.HasSuffix(strings.ToLower(c.Last4), q) && len(q) <= 4 || strings.Contains(strings.ToLower(c.Holder), q)
+}
+
+// FindCards returns the cards that match q (every card for ""), by
+// holder, without numbers.
+func (s *Store) FindCards(ctx context.Context, q string) ([]*hallq.Card, error) {
 	out := []*hallq.Card{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketCards).ForEach(func(k, v []byte) error {
@@ -48,7 +71,9 @@ func (s *Store) FindCards(ctx context.Context) ([]*hallq.Card, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("reading a card: %w", err)
 			}
-			out = append(out, &hallq.Card{Last4: r.Last4, Tier: r.Tier, Holder: r.Holder, Expires: r.Expires})
+			if c := r.card(k); matches(c, q) {
+				out = append(out, c)
+			}
 			return nil
 		})
 	})
@@ -61,15 +86,14 @@ func (s *Store) FindCards(ctx context.Context) ([]*hallq.Card, error) {
 	return out, err
 }
 
-// FindCard returns the card with the given number.
+// FindCard returns the card with the given number or id.
 func (s *Store) FindCard(ctx context.Context, number string) (*hallq.Card, error) {
-	key, err := s.normalizedCardKey(number)
-	if err != nil {
-		return nil, err
-	}
 	var c *hallq.Card
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		c, err = getCard(tx, key)
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		key, err := s.pathCardKey(tx, number)
+		if err == nil {
+			c, err = getCard(tx, key)
+		}
 		return err
 	})
 	if hallq.ErrorCode(err) == hallq.ECARDUNKNOWN {
@@ -79,6 +103,24 @@ func (s *Store) FindCard(ctx context.Context, number string) (*hallq.Card, error
 }
 
 var errNoCard = hallq.Errorf(hallq.ENOTFOUND, "No card with this number is registered.")
+
+// pathCardKey returns the key of the card a path names: by its id ("c_"
+// and 16 hex digits), else by its number.
+func (s *Store) pathCardKey(tx *bbolt.Tx, numberOrID string) ([]byte, error) {
+	hexID, isID := strings.CutPrefix(numberOrID, "c_")
+	if !isID {
+		return s.normalizedCardKey(numberOrID)
+	}
+	prefix, err := hex.DecodeString(hexID)
+	if err != nil || len(prefix) != 8 {
+		return nil, errNoCard
+	}
+	k, _ := tx.Bucket(bucketCards).Cursor().Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil, errNoCard
+	}
+	return append([]byte(nil), k...), nil
+}
 
 func (s *Store) normalizedCardKey(number string) ([]byte, error) {
 	n, err := hallq.NormalizeCardNumber(number)
@@ -108,6 +150,7 @@ func (s *Store) CreateCard(ctx context.Context, by hallq.Actor, c hallq.Card) (*
 	if err != nil {
 		return nil, err
 	}
+	c.ID = cardID(key)
 	return &c, nil
 }
 
@@ -118,11 +161,11 @@ func putCard(tx *bbolt.Tx, key []byte, c *hallq.Card, now time.Time) error {
 
 // UpdateCard changes the fields of a card that are present.
 func (s *Store) UpdateCard(ctx context.Context, by hallq.Actor, number string, u hallq.CardUpdate) (*hallq.Card, error) {
-	key, err := s.normalizedCardKey(number)
-	if err != nil {
-		return nil, err
-	}
 	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+		key, err := s.pathCardKey(tx, number)
+		if err != nil {
+			return nil, err
+		}
 		c, err := getCard(tx, key)
 		if hallq.ErrorCode(err) == hallq.ECARDUNKNOWN {
 			return nil, errNoCard
@@ -154,11 +197,11 @@ func (s *Store) UpdateCard(ctx context.Context, by hallq.Actor, number string, u
 
 // DeleteCard removes a card from the registry.
 func (s *Store) DeleteCard(ctx context.Context, by hallq.Actor, number string) error {
-	key, err := s.normalizedCardKey(number)
-	if err != nil {
-		return err
-	}
-	_, err = s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+		key, err := s.pathCardKey(tx, number)
+		if err != nil {
+			return nil, err
+		}
 		if tx.Bucket(bucketCards).Get(key) == nil {
 			return nil, errNoCard
 		}
@@ -167,15 +210,16 @@ func (s *Store) DeleteCard(ctx context.Context, by hallq.Actor, number string) e
 	return err
 }
 
-// ImportCards creates or replaces every valid card in one commit and
-// reports the others by line.
-func (s *Store) ImportCards(ctx context.Context, by hallq.Actor, cards []hallq.Card, lines []int) (*hallq.CardImport, error) {
+// ImportCards creates or replaces every valid card in one transaction and
+// reports the others by line, and the lines of cards that were already
+// expired. With allOrNone, one invalid card imports none.
+func (s *Store) ImportCards(ctx context.Context, by hallq.Actor, cards []hallq.Card, lines []int, allOrNone bool) (*hallq.CardImport, error) {
 	type row struct {
 		key  []byte
 		card hallq.Card
 		line int
 	}
-	out := &hallq.CardImport{Errors: []hallq.ImportLine{}}
+	out := &hallq.CardImport{Errors: []hallq.ImportLine{}, Expired: []int{}}
 	var rows []row
 	for i, c := range cards {
 		number, err := hallq.NormalizeCardNumber(c.Number)
@@ -186,36 +230,40 @@ func (s *Store) ImportCards(ctx context.Context, by hallq.Actor, cards []hallq.C
 		c.Number, c.Last4 = "", hallq.Last4(number)
 		rows = append(rows, row{s.cardKey(number), c, lines[i]})
 	}
-	// In key order bbolt appends instead of shifting a growing page, and
-	// in chunks the hall's other requests are served between commits.
+	// In key order bbolt appends instead of shifting a growing page.
 	sort.Slice(rows, func(i, j int) bool { return bytes.Compare(rows[i].key, rows[j].key) < 0 })
-	for len(rows) > 0 {
-		chunk := rows[:min(len(rows), importChunk)]
-		rows = rows[len(chunk):]
-		res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
-			imported, refused := 0, []hallq.ImportLine{}
-			for _, r := range chunk {
-				if err := s.floor.ValidateCard(&r.card); err != nil {
-					refused = append(refused, hallq.ImportLine{Line: r.line, Message: hallq.ErrorMessage(err)})
-					continue
-				}
-				if err := putCard(tx, r.key, &r.card, now); err != nil {
-					return nil, err
-				}
-				imported++
+	res, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+		part := hallq.CardImport{Errors: []hallq.ImportLine{}, Expired: []int{}}
+		var valid []row
+		for _, r := range rows {
+			if err := s.floor.ValidateCard(&r.card); err != nil {
+				part.Errors = append(part.Errors, hallq.ImportLine{Line: r.line, Message: hallq.ErrorMessage(err)})
+				continue
 			}
-			return hallq.CardImport{Imported: imported, Errors: refused}, nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("importing cards (%d imported before this failure): %w", out.Imported, err)
+			valid = append(valid, r)
 		}
-		part := res.(hallq.CardImport)
-		out.Imported += part.Imported
-		out.Errors = append(out.Errors, part.Errors...)
+		if allOrNone && len(part.Errors)+len(out.Errors) > 0 {
+			return part, nil // nothing written: the transaction rolls back
+		}
+		for _, r := range valid {
+			if err := putCard(tx, r.key, &r.card, now); err != nil {
+				return nil, err
+			}
+			part.Imported++
+			if r.card.Expired(s.floor.Day(), now) {
+				part.Expired = append(part.Expired, r.line)
+			}
+		}
+		return part, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("importing cards: %w", err)
 	}
+	part := res.(hallq.CardImport)
+	out.Imported = part.Imported
+	out.Errors = append(out.Errors, part.Errors...)
+	out.Expired = append(out.Expired, part.Expired...)
 	sort.SliceStable(out.Errors, func(i, j int) bool { return out.Errors[i].Line < out.Errors[j].Line })
+	sort.Ints(out.Expired)
 	return out, nil
 }
-
-// importChunk is how many cards one commit of an import writes.
-const importChunk = 5000

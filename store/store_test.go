@@ -361,9 +361,19 @@ func TestStore_Cards(t *testing.T) {
 		{Number: "1111222233334444", Tier: "silver", Holder: "Li Si"},
 		{Number: "bad number!", Tier: "silver"},
 		{Number: "5555", Tier: "no-such-tier"},
-	}, []int{2, 3, 4})
+	}, []int{2, 3, 4}, false)
 	if err != nil || res.Imported != 1 || len(res.Errors) != 2 || res.Errors[0].Line != 3 || res.Errors[1].Line != 4 {
 		t.Errorf("import: %+v %v", res, err)
+	}
+	none, err := s.ImportCards(ctx, clerk, []hallq.Card{
+		{Number: "9999888877776666", Tier: "gold", Holder: "Zhao Liu"},
+		{Number: "5555", Tier: "no-such-tier"},
+	}, []int{2, 3}, true)
+	if err != nil || none.Imported != 0 || len(none.Errors) != 1 {
+		t.Errorf("import all or none with a bad row: %+v %v", none, err)
+	}
+	if _, err := s.FindCard(ctx, "9999888877776666"); hallq.ErrorCode(err) != hallq.ENOTFOUND {
+		t.Errorf("a card of an all-or-none import with a bad row: %v, want not found", err)
 	}
 	if err := s.DeleteCard(ctx, clerk, number); err != nil {
 		t.Fatal(err)
