@@ -110,3 +110,25 @@ func (c *Card) Expired(day string, now time.Time) bool {
 	}
 	return c.Expires < day
 }
+
+// Visit is one ticket of a VIP card, for the card's file.
+type Visit struct {
+	Number    string           `json:"number"`
+	Service   string           `json:"service"`
+	State     State            `json:"state"`
+	IssuedAt  *string          `json:"issued_at"`
+	WaitS     *int             `json:"wait_s"` // from issue to the first call; null if never called
+	Counter   string           `json:"counter,omitempty"`
+	Rating    int              `json:"rating,omitempty"`
+	Complaint *ComplaintStatus `json:"complaint,omitempty"`
+}
+
+// VisitOf returns the visit ticket t was.
+func VisitOf(t *Ticket) Visit {
+	v := Visit{Number: t.Number, Service: t.Service, State: t.State, IssuedAt: formatTime(t.IssuedAt),
+		Counter: t.Counter, Rating: t.Rating, Complaint: t.Complaint}
+	if !t.CalledAt.IsZero() && t.Leg == 1 {
+		v.WaitS = ptrTo(seconds(t.CalledAt.Sub(t.IssuedAt)))
+	}
+	return v
+}

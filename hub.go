@@ -97,6 +97,8 @@ type CardService interface {
 	CreateCard(ctx context.Context, by Actor, c Card) (*Card, error)
 	UpdateCard(ctx context.Context, by Actor, number string, u CardUpdate) (*Card, error)
 	DeleteCard(ctx context.Context, by Actor, number string) error
+	// FindCardVisits returns the card's tickets, newest first.
+	FindCardVisits(ctx context.Context, numberOrID string) ([]Visit, error)
 	// ImportCards creates or replaces the valid cards in one transaction
 	// and reports the others by line; line numbers count from 1. With
 	// allOrNone, one invalid card imports none.

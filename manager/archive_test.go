@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"hallq"
 )
 
 // TestHandler_CardArchive: cards found by last four or holder, told apart by
@@ -64,4 +67,37 @@ func TestHandler_CardArchive(t *testing.T) {
 		t.Errorf("all or none: %+v", imp)
 	}
 	h.Do(t, "GET", "/api/v1/cards/6222111100007777", nil, admin).WantError(t, http.StatusNotFound, "not_found")
+}
+
+// TestHandler_CardVisits: a card's file lists its tickets, newest first,
+// with the wait, the counter and the rating.
+func TestHandler_CardVisits(t *testing.T) {
+	h, admin := newHub(t)
+	var c struct{ ID string }
+	h.Do(t, "POST", "/api/v1/cards", `{"number": "6222020200004321", "tier": "gold", "holder": "Wang Fang"}`, admin).
+		Want(t, http.StatusCreated).Decode(t, &c)
+	first := h.Issue(t, hallq.IssueRequest{Service: "A", Card: "6222020200004321"})
+	h.Issue(t, hallq.IssueRequest{Service: "A"}) // not the card's
+	h.Act(t, hallq.OpOpen, "1", "clerk01")
+	h.Clock.Add(3 * time.Minute)
+	h.Act(t, hallq.OpNext, "1", "clerk01")
+	h.Act(t, hallq.OpDone, "1", "clerk01")
+	if _, err := h.Store.RateTicket(t.Context(), "1", first.ID, 5); err != nil {
+		t.Fatal(err)
+	}
+	second := h.Issue(t, hallq.IssueRequest{Service: "B", Card: "6222020200004321"})
+	var visits []struct {
+		Number  string
+		State   string
+		WaitS   *int `json:"wait_s"`
+		Counter string
+		Rating  int
+	}
+	h.Do(t, "GET", "/api/v1/cards/"+c.ID+"/visits", nil, admin).Want(t, http.StatusOK).Decode(t, &visits)
+	if len(visits) != 2 || visits[0].Number != second.Number || visits[0].WaitS != nil ||
+		visits[1].Number != first.Number || visits[1].WaitS == nil || *visits[1].WaitS != 180 || visits[1].Counter != "1" || visits[1].Rating != 5 {
+		t.Errorf("visits %+v", visits)
+	}
+	h.Do(t, "GET", "/api/v1/cards/6222020200004321/visits", nil, admin).Want(t, http.StatusOK)
+	h.Do(t, "GET", "/api/v1/cards/c_0000000000000000/visits", nil, admin).WantError(t, http.StatusNotFound, "not_found")
 }

@@ -146,6 +146,14 @@ func (rows *cardRows) fail(line int, message string) {
 	rows.errors = append(rows.errors, hallq.ImportLine{Line: line, Message: message})
 }
 
+// handleCardVisits answers GET /api/v1/cards/{number or id}/visits: the
+// card's tickets, newest first, with their waits, counters, ratings and
+// complaints.
+func (h *Handler) handleCardVisits(w http.ResponseWriter, r *http.Request) {
+	visits, err := h.Cards.FindCardVisits(r.Context(), chi.URLParam(r, "number"))
+	reply(w, r, http.StatusOK, visits, err)
+}
+
 // handleCardExport answers GET /api/v1/cards/export.csv: the registry as
 // CSV, id,last4,tier,holder,expires, without card numbers, which the hub
 // never keeps.

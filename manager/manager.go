@@ -59,6 +59,7 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Post("/api/v1/cards", h.handleCardCreate)
 		r.Post("/api/v1/cards/import", h.handleCardImport)
 		r.Get("/api/v1/cards/export.csv", h.handleCardExport)
+		r.Get("/api/v1/cards/{number}/visits", h.handleCardVisits)
 		r.Get("/api/v1/cards/{number}", h.handleCardGet)
 		r.Put("/api/v1/cards/{number}", h.handleCardUpdate)
 		r.Delete("/api/v1/cards/{number}", h.handleCardDelete)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -266,4 +267,33 @@ func (s *Store) ImportCards(ctx context.Context, by hallq.Actor, cards []hallq.C
 	sort.SliceStable(out.Errors, func(i, j int) bool { return out.Errors[i].Line < out.Errors[j].Line })
 	sort.Ints(out.Expired)
 	return out, nil
+}
+
+// FindCardVisits returns the visits of the card with a number or an id,
+// newest first: its tickets with their waits, counters, ratings and
+// complaints.
+func (s *Store) FindCardVisits(ctx context.Context, numberOrID string) ([]hallq.Visit, error) {
+	out := []hallq.Visit{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		key, err := s.pathCardKey(tx, numberOrID)
+		if err != nil {
+			return err
+		}
+		if tx.Bucket(bucketCards).Get(key) == nil {
+			return errNoCard
+		}
+		prefix := key[:8]
+		tickets := tx.Bucket(bucketTickets)
+		c := tx.Bucket(bucketCardVisits).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			t, err := getTicket(tickets, btoi(k[8:]))
+			if err != nil {
+				return err
+			}
+			out = append(out, hallq.VisitOf(t))
+		}
+		return nil
+	})
+	slices.Reverse(out)
+	return out, err
 }

@@ -30,24 +30,25 @@ const SchemaVersion = 1
 
 // Bucket names.
 var (
-	bucketMeta     = []byte("meta")     // schema, card key, config, cursor
-	bucketTickets  = []byte("tickets")  // id → ticketRecord, every ticket ever issued
-	bucketOpen     = []byte("open")     // id → nothing: the open tickets, read at start-up
-	bucketCounters = []byte("counters") // id → counterRecord
-	bucketEvents   = []byte("events")   // seq → eventRecord
-	bucketDays     = []byte("days")     // hall day → the seq of its day.started event
-	bucketCards    = []byte("cards")    // HMAC of the number → cardRecord
-	bucketUsers    = []byte("users")    // username → userRecord
-	bucketSessions = []byte("sessions") // SHA-256 of the token → sessionRecord
-	bucketIdem     = []byte("idem")     // scope 0 key → idemRecord
-	bucketIdemTime = []byte("idem_by_time")
-	bucketDevices  = []byte("devices")       // id → deviceRecord
-	bucketDevToken = []byte("device_tokens") // SHA-256 of the token → id
-	bucketComplain = []byte("complaints")    // id → complaintRecord
+	bucketMeta       = []byte("meta")     // schema, card key, config, cursor
+	bucketTickets    = []byte("tickets")  // id → ticketRecord, every ticket ever issued
+	bucketOpen       = []byte("open")     // id → nothing: the open tickets, read at start-up
+	bucketCounters   = []byte("counters") // id → counterRecord
+	bucketEvents     = []byte("events")   // seq → eventRecord
+	bucketDays       = []byte("days")     // hall day → the seq of its day.started event
+	bucketCards      = []byte("cards")    // HMAC of the number → cardRecord
+	bucketUsers      = []byte("users")    // username → userRecord
+	bucketSessions   = []byte("sessions") // SHA-256 of the token → sessionRecord
+	bucketIdem       = []byte("idem")     // scope 0 key → idemRecord
+	bucketIdemTime   = []byte("idem_by_time")
+	bucketDevices    = []byte("devices")       // id → deviceRecord
+	bucketDevToken   = []byte("device_tokens") // SHA-256 of the token → id
+	bucketComplain   = []byte("complaints")    // id → complaintRecord
+	bucketCardVisits = []byte("card_visits")   // first 8 bytes of a card's key, ticket id → nothing
 
 	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
 		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime,
-		bucketDevices, bucketDevToken, bucketComplain, bucketImages, bucketVoice}
+		bucketDevices, bucketDevToken, bucketComplain, bucketImages, bucketVoice, bucketCardVisits}
 
 	keySchema  = []byte("schema")
 	keyCardKey = []byte("card_key")

@@ -55,6 +55,12 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 		if err := putIdem(tx, issueScope, req.IdempotencyKey, idemRecord{At: now.UnixNano(), Ticket: &rec}); err != nil {
 			return nil, nil, err
 		}
+		if t.Card {
+			// The card's visits, for its file: by the card's id, then the ticket's.
+			if err := tx.Bucket(bucketCardVisits).Put(append(cardKey[:8:8], itob(t.ID)...), nil); err != nil {
+				return nil, nil, err
+			}
+		}
 		return ch, issued{t, false}, nil
 	})
 	if err != nil {
