@@ -42,6 +42,7 @@ func newServer(st *store.Store, c config) *server {
 	r.Post("/api/v1/password", auth.HandlePassword)
 	r.Get("/login", assets.Page("login.html"))
 	r.Get("/manager", assets.Page("manager.html"))
+	r.Get("/manager/report", assets.Page("report.html"))
 	r.Post("/api/v1/devices/pair", auth.HandlePair)
 	kiosks := &kiosk.Handler{
 		Tickets:    st,
