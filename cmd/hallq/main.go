@@ -33,6 +33,7 @@ import (
 
 	"hallq"
 	"hallq/store"
+	"hallq/web"
 )
 
 func main() {
@@ -53,6 +54,8 @@ type config struct {
 	issueRate     int
 	staffNets     []*net.IPNet
 	timeZone      string
+	readTimeout   time.Duration // for a whole request, body included
+	maxConns      int           // open connections per client; 0 = no cap
 }
 
 // parseConfig reads the flags, each defaulting to its environment variable.
@@ -64,7 +67,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return def
 	}
 	var c config
-	var rate, nets string
+	var rate, nets, conns string
 	fs := flag.NewFlagSet("hallq", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", env("HALLQ_ADDR", ":8080"), "address to listen on (HALLQ_ADDR)")
 	fs.StringVar(&c.db, "db", env("HALLQ_DB", "hallq.db"), "database file (HALLQ_DB)")
@@ -73,6 +76,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&rate, "issue-rate", env("HALLQ_ISSUE_RATE", "60"), "tickets per minute one client may take; 0 = no limit; loopback and paired kiosks are exempt (HALLQ_ISSUE_RATE)")
 	fs.StringVar(&nets, "staff-nets", env("HALLQ_STAFF_NETS", ""), "comma-separated networks (CIDR) staff and managers may work from; empty = any (HALLQ_STAFF_NETS)")
 	fs.StringVar(&c.timeZone, "time-zone", env("HALLQ_TIME_ZONE", ""), "the hall's time zone on first start, e.g. Asia/Shanghai; default: this machine's (HALLQ_TIME_ZONE)")
+	readTimeout := env("HALLQ_READ_TIMEOUT", "30s")
+	fs.StringVar(&readTimeout, "read-timeout", readTimeout, "the longest a client may take to send a whole request, body included (HALLQ_READ_TIMEOUT)")
+	fs.StringVar(&conns, "max-conns-per-client", env("HALLQ_MAX_CONNS_PER_CLIENT", "256"), "connections one client address (IPv6: one /64) may hold open; 0 = no cap; raise it when many phones share one carrier address (HALLQ_MAX_CONNS_PER_CLIENT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -82,6 +88,12 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var err error
 	if c.issueRate, err = strconv.Atoi(rate); err != nil || c.issueRate < 0 {
 		return c, fmt.Errorf("-issue-rate %q is not a number of tickets per minute", rate)
+	}
+	if c.readTimeout, err = time.ParseDuration(readTimeout); err != nil || c.readTimeout <= 0 {
+		return c, fmt.Errorf("-read-timeout %q is not a duration such as 30s", readTimeout)
+	}
+	if c.maxConns, err = strconv.Atoi(conns); err != nil || c.maxConns < 0 {
+		return c, fmt.Errorf("-max-conns-per-client %q is not a number of connections", conns)
 	}
 	for _, n := range strings.Split(nets, ",") {
 		if n = strings.TrimSpace(n); n == "" {
@@ -124,6 +136,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if c.publicURL == "" {
 		c.publicURL = guessPublicURL(ln.Addr())
 	}
+	ln = web.CapConnections(ln, c.maxConns)
 	st, err := store.Open(store.Options{Path: c.db, TimeZone: c.timeZone, PublicURL: c.publicURL, Logger: log})
 	if err != nil {
 		return err
@@ -138,6 +151,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	srv := &http.Server{
 		Handler:           hub,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       c.readTimeout, // a body sent a byte at a time cannot hold a connection
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
