@@ -56,32 +56,32 @@ func (u *SettingsUpdate) apply(s *Settings) {
 // validate checks the settings and returns the hall's time zone.
 func (s *Settings) validate() (*time.Location, error) {
 	if err := s.Name.validate("hall name", 64, true); err != nil {
-		return nil, err
+		return nil, WithField(err, "name")
 	}
 	if err := s.Notice.validate("notice", 500, false); err != nil {
-		return nil, err
+		return nil, WithField(err, "notice")
 	}
 	if s.TimeZone == "" || s.TimeZone == "Local" {
-		return nil, Errorf(EINVALID, "Name the hall's time zone, for example Asia/Shanghai.")
+		return nil, WithField(Errorf(EINVALID, "Name the hall's time zone, for example Asia/Shanghai."), "time_zone")
 	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
-		return nil, Errorf(EINVALID, "%q is not a time zone this hub knows; use a name like Asia/Shanghai.", s.TimeZone)
+		return nil, WithField(Errorf(EINVALID, "%q is not a time zone this hub knows; use a name like Asia/Shanghai.", s.TimeZone), "time_zone")
 	}
 	if _, err := parseClock(s.DayStart); err != nil {
-		return nil, err
+		return nil, WithField(err, "day_start")
 	}
 	if s.VIPStreakCap < 1 || s.VIPStreakCap > 100 {
-		return nil, Errorf(EINVALID, "The VIP streak cap is between 1 and 100.")
+		return nil, WithField(Errorf(EINVALID, "The VIP streak cap is between 1 and 100."), "vip_streak_cap")
 	}
 	if s.RecallLimit < 0 || s.RecallLimit > 20 {
-		return nil, Errorf(EINVALID, "The recall limit is between 0 and 20.")
+		return nil, WithField(Errorf(EINVALID, "The recall limit is between 0 and 20."), "recall_limit")
 	}
 	if s.RecallToleranceS < 0 || s.RecallToleranceS > 86400 {
-		return nil, Errorf(EINVALID, "The recall tolerance is between 0 and 86400 seconds.")
+		return nil, WithField(Errorf(EINVALID, "The recall tolerance is between 0 and 86400 seconds."), "recall_tolerance_s")
 	}
 	if s.PauseAlertS < 0 || s.PauseAlertS > 86400 {
-		return nil, Errorf(EINVALID, "The pause alert is between 0 (never) and 86400 seconds.")
+		return nil, WithField(Errorf(EINVALID, "The pause alert is between 0 (never) and 86400 seconds."), "pause_alert_s")
 	}
 	return loc, nil
 }

@@ -77,3 +77,23 @@ func TestHandler_FormBody(t *testing.T) {
 		t.Errorf("an unknown field: the error names %q", e.Error.Field)
 	}
 }
+
+// TestHandler_SettingsFields: a refused setting names its field, so that
+// the page shows the sentence beside it.
+func TestHandler_SettingsFields(t *testing.T) {
+	h, admin := newHub(t)
+	for body, field := range map[string]string{
+		`{"recall_limit": 99}`:       "recall_limit",
+		`{"vip_streak_cap": 0}`:      "vip_streak_cap",
+		`{"time_zone": "Mars/Base"}`: "time_zone",
+		`{"day_start": "25:00"}`:     "day_start",
+	} {
+		res := h.Do(t, "PUT", "/api/v1/hall", body, admin)
+		res.WantError(t, http.StatusBadRequest, "invalid")
+		var e struct{ Error struct{ Field string } }
+		json.Unmarshal(res.Body, &e)
+		if e.Error.Field != field {
+			t.Errorf("%s: the error names %q, want %q", body, e.Error.Field, field)
+		}
+	}
+}
