@@ -6,6 +6,7 @@
 //	manager-lists.js    a list of objects with the editor of one
 //	manager-config.js   Hall, Services, Tiers, Counters, Staff, Devices
 //	manager-media.js    Slides, Voice
+//	manager-cards.js    Cards (the customers' file)
 //	manager-reports.js  Reports
 //
 // and the shared ones: staff.js (the login), request.js (the API), lang.js.
@@ -22,6 +23,7 @@ import { currentUser, logout, toLogin } from "/assets/staff.js";
 import { L } from "/assets/manager-words.js";
 import { countersTab, devicesTab, hallTab, servicesTab, staffTab, tiersTab } from "/assets/manager-config.js";
 import { slidesTab, voiceTab } from "/assets/manager-media.js";
+import { cardsTab } from "/assets/manager-cards.js";
 import { reportsTab } from "/assets/manager-reports.js";
 
 const $ = (id) => document.getElementById(id);
@@ -35,6 +37,7 @@ const TABS = {
   devices: devicesTab(),
   slides: slidesTab(),
   voice: voiceTab(),
+  cards: cardsTab(),
   reports: reportsTab(),
 };
 

@@ -120,6 +120,9 @@ func managerShots(t *testing.T, b *browser, name string) {
 	managerFitsScreen(t, b, name+" en at 1920×1080")
 	b.setViewport(viewportCounter)
 	staffLang(b, "zh")
+	// The tab redraws in the language: wait, or the next tap may hit a
+	// button that is being replaced.
+	b.waitJS(`document.body.dataset.view !== "work" || document.body.dataset.ready === document.body.dataset.tab`)
 }
 
 // TestBrowser_ManagerAccess: without a session the page sends the browser
