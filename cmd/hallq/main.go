@@ -167,7 +167,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		log.Warn("hallq: phones cannot reach the address on the QR codes", "public_url", c.publicURL)
 	}
 	for _, p := range []struct{ name, path string }{
-		{"kiosk", "/kiosk"}, {"display", "/display"}, {"counters", "/counter"}, {"rating pads", "/pad"}, {"staff login", "/login"},
+		{"kiosk", "/kiosk"}, {"display", "/display"}, {"counters", "/counter"}, {"rating pads", "/pad"}, {"managers", "/manager"},
 	} {
 		fmt.Fprintf(out, "  %-12s %s%s\n", p.name, c.publicURL, p.path)
 	}
