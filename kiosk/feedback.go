@@ -47,7 +47,7 @@ type complaintRequest struct {
 // and a few per client a minute.
 func (h *Handler) handleTicketComplaint(w http.ResponseWriter, r *http.Request) {
 	if !unlimited(r) {
-		if err := allow(h.ComplaintLimit, web.ClientIP(r)); err != nil {
+		if err := allow(h.ComplaintLimit, web.ClientKeyOf(r)); err != nil {
 			web.Error(w, r, err)
 			return
 		}

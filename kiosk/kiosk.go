@@ -160,7 +160,7 @@ func (h *Handler) checkLimits(r *http.Request, req hallq.IssueRequest) error {
 	if unlimited(r) {
 		return nil
 	}
-	ip := web.ClientIP(r)
+	ip := web.ClientKeyOf(r)
 	if err := allow(h.IssueLimit, ip); err != nil {
 		return err
 	}

@@ -230,7 +230,7 @@ func (a *Auth) HandlePassword(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, hallq.WithField(err, "new"))
 		return
 	}
-	key := loginKey(u.Username, ClientIP(r))
+	key := loginKey(u.Username, ClientKeyOf(r))
 	if wait := a.logins.attempt(key, loginFailures, a.now()); wait > 0 {
 		Error(w, r, &RetryAfterError{
 			Err:  hallq.Errorf(hallq.ERATELIMITED, "Too many wrong passwords; try again in %s.", humanWait(wait)),
@@ -277,7 +277,7 @@ func (a *Auth) login(w http.ResponseWriter, r *http.Request) (*hallq.User, error
 	if req.Username == "" || req.Password == "" {
 		return nil, hallq.Errorf(hallq.EINVALID, "Give a username and a password.")
 	}
-	key, address := loginKey(req.Username, ClientIP(r)), "address\x00"+ClientIP(r)
+	key, address := loginKey(req.Username, ClientKeyOf(r)), "address\x00"+ClientKeyOf(r)
 	wait := a.logins.attempt(address, addressFailures, a.now())
 	if wait == 0 {
 		wait = a.logins.attempt(key, loginFailures, a.now())

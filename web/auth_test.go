@@ -605,3 +605,23 @@ func TestAuth_Recheck(t *testing.T) {
 		t.Error("an anonymous request has a recheck")
 	}
 }
+
+// TestAuth_LoginLimiterIPv6: one /64 is one client, so a new address in it
+// for every guess gains nothing; another /64 is another client.
+func TestAuth_LoginLimiterIPv6(t *testing.T) {
+	clock := newClock()
+	h := authRouter(newAuth(clock))
+	for i := range 10 {
+		ip := fmt.Sprintf("[2001:db8:1:2::%x]", i+1) // a fresh address of one /64 each time
+		if got, want := loginFrom(h, ip, "boss", "guess").Code, 401; got != want {
+			t.Fatalf("failure %d: status = %d, want %d", i+1, got, want)
+		}
+		clock.Add(time.Second)
+	}
+	if got, want := loginFrom(h, "[2001:db8:1:2::ff]", "boss", "password-boss").Code, 429; got != want {
+		t.Errorf("another address of the same /64: status = %d, want %d", got, want)
+	}
+	if got, want := loginFrom(h, "[2001:db8:1:3::1]", "boss", "password-boss").Code, 200; got != want {
+		t.Errorf("another /64: status = %d, want %d", got, want)
+	}
+}

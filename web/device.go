@@ -71,7 +71,7 @@ func (a *Auth) HandlePair(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	key := "pair\x00" + ClientIP(r)
+	key := "pair\x00" + ClientKeyOf(r)
 	if wait := a.logins.attempt(key, loginFailures, a.now()); wait > 0 {
 		Error(w, r, &RetryAfterError{Err: hallq.Errorf(hallq.ERATELIMITED,
 			"Too many wrong pairing codes from this address; try again in %s.", humanWait(wait)), Wait: wait})

@@ -88,7 +88,7 @@ func (h *Hub) open() {
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, j Join) {
 	client := ""
 	if h.MaxPerClient > 0 && !IsLoopback(r) {
-		client = ClientIP(r)
+		client = ClientKeyOf(r)
 		if !h.reserve(client) {
 			Error(w, r, hallq.Errorf(hallq.ERATELIMITED, "Too many live connections from this address; close some pages."))
 			return

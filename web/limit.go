@@ -169,6 +169,16 @@ func ClientIP(r *http.Request) string {
 	return r.RemoteAddr
 }
 
+// ClientKeyOf returns the key a request's client is limited by: its address
+// as ClientKey has it, an IPv6 client by its /64.
+func ClientKeyOf(r *http.Request) string {
+	addr, err := netip.ParseAddr(ClientIP(r))
+	if err != nil {
+		return ClientIP(r)
+	}
+	return ClientKey(addr)
+}
+
 // IsLoopback reports whether r comes from the hub's own machine.
 func IsLoopback(r *http.Request) bool {
 	addr, err := netip.ParseAddr(ClientIP(r))
