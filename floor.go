@@ -23,6 +23,7 @@ type Floor struct {
 	counters   []*Counter // by id, numbers in numeric order
 	day        string
 	numbers    map[string]int // the last number issued today, per service
+	cancelled  map[string]int // tickets of each service cancelled today: their places go back to the quota
 	lastID     uint64
 	lastIssued time.Time
 	open       map[uint64]*Ticket
@@ -57,6 +58,7 @@ type FloorState struct {
 	Counters   []Counter
 	Day        string
 	Numbers    map[string]int
+	Cancelled  map[string]int
 	LastID     uint64
 	LastIssued time.Time
 	Open       []Ticket
@@ -79,6 +81,7 @@ func NewFloor(st FloorState) (*Floor, error) {
 		days:       days,
 		day:        st.Day,
 		numbers:    map[string]int{},
+		cancelled:  maps.Clone(st.Cancelled),
 		lastID:     st.LastID,
 		lastIssued: wallTime(st.LastIssued),
 		open:       map[uint64]*Ticket{},
@@ -170,6 +173,7 @@ func (f *Floor) State() FloorState {
 		st.Times[k] = append([]int(nil), v...)
 	}
 	st.HoursOpen = maps.Clone(f.hoursOpen)
+	st.Cancelled = maps.Clone(f.cancelled)
 	st.Slides, st.Voice = f.Slides(), f.voice
 	for _, s := range f.services {
 		st.Services = append(st.Services, *s.clone())
@@ -316,7 +320,7 @@ func (f *Floor) Advance(now time.Time) *Change {
 		}
 		ch.now = now
 		f.day = day
-		f.numbers = map[string]int{}
+		f.numbers, f.cancelled = map[string]int{}, nil
 		f.calls = nil // yesterday's numbers are today's again: A001 was called yesterday, not today
 		ch.event(Event{Type: DayStarted, Subject: day})
 	}
@@ -463,7 +467,7 @@ func (f *Floor) closedReason(s *Service, now time.Time) string {
 		return ClosedBySwitch
 	case !f.withinHours(s, now):
 		return ClosedByHours
-	case s.DailyQuota > 0 && f.numbers[s.ID] >= s.DailyQuota:
+	case s.DailyQuota > 0 && f.numbers[s.ID]-f.cancelled[s.ID] >= s.DailyQuota:
 		return ClosedByQuota
 	}
 	return ""
@@ -485,6 +489,13 @@ func (f *Floor) Cancel(now time.Time, id uint64, by Actor) (*Change, error) {
 	f.forget(t)
 	t.State = to
 	t.FinishedAt = now
+	if t.Day == f.day {
+		// Its place goes back to the quota of the service it was issued for.
+		if f.cancelled == nil {
+			f.cancelled = map[string]int{}
+		}
+		f.cancelled[strings.TrimRight(t.Number, "0123456789")]++
+	}
 	ch.event(Event{Type: TicketCancelled, Ticket: t})
 	ch.result(t)
 	return ch.done(), nil
@@ -685,6 +696,7 @@ func (f *Floor) Cursor() FloorState {
 		Calls:      f.calls,
 		Times:      f.times,
 		HoursOpen:  f.hoursOpen,
+		Cancelled:  f.cancelled,
 	}
 	return st
 }

@@ -546,3 +546,35 @@ func TestFloor_ExpectNone(t *testing.T) {
 		t.Errorf("A001 after the refused next: %+v", c.Ticket)
 	}
 }
+
+// TestFloor_QuotaPlacesBack: a cancelled ticket gives its place in the
+// day's quota back, and it stays given back after a restart; a new day
+// starts the quota again.
+func TestFloor_QuotaPlacesBack(t *testing.T) {
+	st := hallq.DefaultFloor(zone)
+	for i := range st.Services {
+		if st.Services[i].ID == "A" {
+			st.Services[i].DailyQuota = 2
+		}
+	}
+	f := newFloorFrom(t, st)
+	first := issue(t, f, t0, "A", "")
+	issue(t, f, t0, "A", "")
+	if _, err := f.Issue(t0, hallq.IssueOrder{Service: "A"}); hallq.ErrorCode(err) != hallq.ECLOSED {
+		t.Fatalf("a third ticket of a quota of 2: %v, want closed", err)
+	}
+	if _, err := f.Cancel(t0, first.ID, customer); err != nil {
+		t.Fatal(err)
+	}
+	f = restart(t, f)
+	if got := issue(t, f, t0, "A", "").Number; got != "A003" {
+		t.Errorf("after a cancel and a restart: %s, want A003 (the place came back)", got)
+	}
+	if _, err := f.Issue(t0, hallq.IssueOrder{Service: "A"}); hallq.ErrorCode(err) != hallq.ECLOSED {
+		t.Errorf("past the quota again: %v, want closed", err)
+	}
+	f.Advance(f.NextDayStart().Add(time.Hour))
+	if got := issue(t, f, f.NextDayStart().Add(-time.Hour), "A", "").Number; got != "A001" {
+		t.Errorf("the next day: %s, want A001", got)
+	}
+}

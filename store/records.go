@@ -242,6 +242,7 @@ type cursorRecord struct {
 	Calls      []callRecord     `json:"calls"`
 	Times      map[string][]int `json:"times"`
 	HoursOpen  map[string]bool  `json:"hours_open,omitempty"`
+	Cancelled  map[string]int   `json:"cancelled,omitempty"` // per service today: places back in its quota
 }
 
 type eventRecord struct {

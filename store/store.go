@@ -248,7 +248,7 @@ func (s *Store) load() error {
 		}
 		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers, Voice: cfg.Voice,
 			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
-			Times: cur.Times, HoursOpen: cur.HoursOpen}
+			Times: cur.Times, HoursOpen: cur.HoursOpen, Cancelled: cur.Cancelled}
 		for i := range cur.Calls {
 			st.Calls = append(st.Calls, cur.Calls[i].call())
 		}
@@ -728,7 +728,7 @@ func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
 
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
 	st := f.Cursor()
-	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times, HoursOpen: st.HoursOpen}
+	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times, HoursOpen: st.HoursOpen, Cancelled: st.Cancelled}
 	for i := range st.Calls {
 		r.Calls = append(r.Calls, encodeCall(&st.Calls[i]))
 	}
