@@ -16,6 +16,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -56,6 +58,9 @@ type config struct {
 	timeZone      string
 	readTimeout   time.Duration // for a whole request, body included
 	maxConns      int           // open connections per client; 0 = no cap
+	proxies       []netip.Prefix
+	tlsCert       string
+	tlsKey        string
 }
 
 // parseConfig reads the flags, each defaulting to its environment variable.
@@ -67,7 +72,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return def
 	}
 	var c config
-	var rate, nets, conns string
+	var rate, nets, conns, proxies string
 	fs := flag.NewFlagSet("hallq", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", env("HALLQ_ADDR", ":8080"), "address to listen on (HALLQ_ADDR)")
 	fs.StringVar(&c.db, "db", env("HALLQ_DB", "hallq.db"), "database file (HALLQ_DB)")
@@ -78,6 +83,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.timeZone, "time-zone", env("HALLQ_TIME_ZONE", ""), "the hall's time zone on first start, e.g. Asia/Shanghai; default: this machine's (HALLQ_TIME_ZONE)")
 	readTimeout := env("HALLQ_READ_TIMEOUT", "30s")
 	fs.StringVar(&readTimeout, "read-timeout", readTimeout, "the longest a client may take to send a whole request, body included (HALLQ_READ_TIMEOUT)")
+	fs.StringVar(&proxies, "trusted-proxies", env("HALLQ_TRUSTED_PROXIES", ""), "comma-separated addresses or networks (CIDR) of proxies in front of the hub whose X-Forwarded-For is believed, e.g. 127.0.0.1 for a TLS proxy on this PC (HALLQ_TRUSTED_PROXIES)")
+	fs.StringVar(&c.tlsCert, "tls-cert", env("HALLQ_TLS_CERT", ""), "certificate file (PEM) to serve HTTPS with, no proxy needed; with -tls-key (HALLQ_TLS_CERT)")
+	fs.StringVar(&c.tlsKey, "tls-key", env("HALLQ_TLS_KEY", ""), "the certificate's private key file (PEM) (HALLQ_TLS_KEY)")
 	fs.StringVar(&conns, "max-conns-per-client", env("HALLQ_MAX_CONNS_PER_CLIENT", "256"), "connections one client address (IPv6: one /64) may hold open; 0 = no cap; raise it when many phones share one carrier address (HALLQ_MAX_CONNS_PER_CLIENT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -94,6 +102,23 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.maxConns, err = strconv.Atoi(conns); err != nil || c.maxConns < 0 {
 		return c, fmt.Errorf("-max-conns-per-client %q is not a number of connections", conns)
+	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return c, fmt.Errorf("-trusted-proxies: %q is not an address or a network like 10.0.0.0/8", p)
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		c.proxies = append(c.proxies, prefix.Masked())
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return c, fmt.Errorf("-tls-cert and -tls-key go together: give both, or neither")
 	}
 	for _, n := range strings.Split(nets, ",") {
 		if n = strings.TrimSpace(n); n == "" {
@@ -128,6 +153,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	log := slog.New(slog.NewTextHandler(out, nil))
 	slog.SetDefault(log)
 
+	if c.tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey); err != nil {
+			return fmt.Errorf("the TLS certificate: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", c.addr, err)
@@ -135,6 +165,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	defer ln.Close()
 	if c.publicURL == "" {
 		c.publicURL = guessPublicURL(ln.Addr())
+		if c.tlsCert != "" {
+			c.publicURL = "https://" + strings.TrimPrefix(c.publicURL, "http://")
+		}
 	}
 	ln = web.CapConnections(ln, c.maxConns)
 	st, err := store.Open(store.Options{Path: c.db, TimeZone: c.timeZone, PublicURL: c.publicURL, Logger: log})
@@ -185,7 +218,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		hub.run(views)
 	}()
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if c.tlsCert != "" {
+			served <- srv.ServeTLS(ln, c.tlsCert, c.tlsKey)
+			return
+		}
+		served <- srv.Serve(ln)
+	}()
 	select {
 	case err = <-served:
 		err = fmt.Errorf("serving: %w", err)

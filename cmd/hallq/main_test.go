@@ -33,8 +33,18 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("got %+v", c)
 		}
 	})
+	t.Run("Proxies", func(t *testing.T) {
+		c, err := parseConfig([]string{"-trusted-proxies", "127.0.0.1, 10.0.0.0/8, ::1"}, env(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.proxies) != 3 || c.proxies[0].String() != "127.0.0.1/32" || c.proxies[1].String() != "10.0.0.0/8" || c.proxies[2].String() != "::1/128" {
+			t.Errorf("proxies %v", c.proxies)
+		}
+	})
 	for _, args := range [][]string{
 		{"-issue-rate", "many"}, {"-issue-rate", "-1"}, {"-staff-nets", "10.0.0.0"}, {"-public-url", "hall.local"}, {"extra"},
+		{"-trusted-proxies", "proxy.local"}, {"-tls-cert", "cert.pem"}, {"-read-timeout", "soon"}, {"-max-conns-per-client", "-2"},
 	} {
 		if _, err := parseConfig(args, env(nil)); err == nil {
 			t.Errorf("%v: no error", args)
