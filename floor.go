@@ -435,6 +435,16 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	return ch.done(), nil
 }
 
+// CheckService returns the error Issue gives for a service that does not
+// exist, or nil: the store asks before it looks up a card, so that an
+// unknown service says nothing of whether the card is registered.
+func (f *Floor) CheckService(id string) error {
+	if f.service(id) == nil {
+		return WithField(f.noService(EINVALID, id), "service")
+	}
+	return nil
+}
+
 func closedError(s *Service, reason string) error {
 	switch reason {
 	case ClosedByHours:

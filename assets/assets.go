@@ -59,6 +59,13 @@ func Handler() http.Handler {
 	})
 }
 
+// Has reports whether name (such as "kiosk.js" or "voice/chime.ogg") is an
+// embedded file: not a directory, nothing else.
+func Has(name string) bool {
+	_, ok := etags[name]
+	return ok
+}
+
 // Page serves one embedded page, such as "index.html".
 func Page(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

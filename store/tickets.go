@@ -41,6 +41,9 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 			return nil, issued{s.replayIssue(first), true}, err
 		}
 		order := hallq.IssueOrder{Service: req.Service, Tier: req.Tier, Lang: req.Lang, Random: random, By: req.By}
+		if err := s.floor.CheckService(req.Service); err != nil {
+			return nil, nil, err
+		}
 		if cardKey != nil {
 			if order.Card, err = getCard(tx, cardKey); err != nil {
 				return nil, nil, err

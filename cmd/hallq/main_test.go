@@ -171,3 +171,33 @@ func TestHub_WarnsOfLoopbackQR(t *testing.T) {
 		t.Errorf("hall: public_url %q, local %v; want %s, true", hall.PublicURL, hall.PublicURLLocal, hub.URL)
 	}
 }
+
+// TestHub_OddRequests: a HEAD is answered as its GET is, and an asset path
+// that names no embedded file, or is no path at all, is the API's 404.
+func TestHub_OddRequests(t *testing.T) {
+	hub := startHub(t, filepath.Join(t.TempDir(), "hallq.db"))
+	for _, tt := range []struct {
+		method, path string
+		want         int
+	}{
+		{"HEAD", "/kiosk", 200},
+		{"HEAD", "/api/v1/hall", 200},
+		{"GET", "/assets/%ff", 404},
+		{"GET", "/assets/", 404},
+		{"GET", "/assets/voice/", 404},
+		{"GET", "/assets/kiosk.js", 200},
+	} {
+		req, _ := http.NewRequest(tt.method, hub.URL+tt.path, nil)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, res.StatusCode, tt.want)
+		}
+		if tt.want == 404 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s %s: %s, want the API's JSON error", tt.method, tt.path, res.Header.Get("Content-Type"))
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"hallq/assets"
 	"hallq/counter"
@@ -32,7 +33,7 @@ type server struct {
 func newServer(st *store.Store, c config) *server {
 	auth := &web.Auth{Users: st, Sessions: st, Devices: st, StaffNets: c.staffNets, Secure: strings.HasPrefix(c.publicURL, "https://")}
 	r := chi.NewRouter()
-	r.Use(web.RealIP(c.proxies), web.Recover, web.SecureHeaders, web.SameOrigin, auth.Identify)
+	r.Use(web.RealIP(c.proxies), web.Recover, middleware.GetHead, web.SecureHeaders, web.SameOrigin, auth.Identify)
 	r.NotFound(web.NotFound)
 	r.MethodNotAllowed(web.MethodNotAllowed)
 
@@ -75,7 +76,16 @@ func newServer(st *store.Store, c config) *server {
 	r.With(auth.RequireMonitor).Get("/metrics", monitor.Handler().ServeHTTP)
 
 	r.Get("/", assets.Page("index.html"))
-	r.Handle("/assets/*", http.StripPrefix("/assets/", assets.Handler()))
+	files := assets.Handler()
+	r.Handle("/assets/*", http.StripPrefix("/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only the embedded files: no directory listings, and a name that
+		// is not one, or not even a path, is the API's 404.
+		if !assets.Has(r.URL.Path) {
+			web.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})))
 	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run, monitor.Run}}
 }
 
