@@ -115,8 +115,10 @@ type Store struct {
 func (s *Store) ObserveCommits(fn func(time.Duration)) { s.observeCommit.Store(&fn) }
 
 // Open opens or creates the database at opts.Path and starts its writer. A
-// new file gets the default hall. A file another hub has open is refused.
-func Open(opts Options) (*Store, error) {
+// new file gets the default hall. A file another hub has open is refused,
+// and so is a damaged one (empty, cut short, pages that do not read), with a
+// sentence that says what to do, never a panic.
+func Open(opts Options) (s *Store, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -125,6 +127,9 @@ func Open(opts Options) (*Store, error) {
 	}
 	if opts.BcryptCost == 0 {
 		opts.BcryptCost = bcrypt.DefaultCost
+	}
+	if fi, err := os.Stat(opts.Path); err == nil && fi.Size() == 0 {
+		return nil, damaged(opts.Path, "it is empty")
 	}
 	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
 		Timeout: time.Second,
@@ -135,11 +140,27 @@ func Open(opts Options) (*Store, error) {
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("the database %s is in use by another hallq hub; stop that one first, or give this one another -db", opts.Path)
 	}
+	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) ||
+		errors.Is(err, berrors.ErrInvalidMapping) {
+		return nil, damaged(opts.Path, err.Error())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", opts.Path, err)
 	}
+	if err := checkLength(db, opts.Path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	defer func() {
+		// A page that does not read makes bbolt panic: that is a damaged
+		// file, not a crash of the hub.
+		if p := recover(); p != nil {
+			db.Close()
+			s, err = nil, damaged(opts.Path, fmt.Sprint(p))
+		}
+	}()
 	clock := opts.Now
-	s := &Store{
+	s = &Store{
 		db:        db,
 		publicURL: opts.PublicURL,
 		// Times enter the store here, as wall times: a monotonic reading
@@ -170,6 +191,29 @@ func Open(opts Options) (*Store, error) {
 	}
 	go s.run()
 	return s, nil
+}
+
+// damaged is the error for a database file that cannot be used.
+func damaged(path, why string) error {
+	return fmt.Errorf("the database %s is damaged (%s): restore the last backup (GET /api/v1/backup) in its place, or move it away to start a new hall", path, why)
+}
+
+// checkLength refuses a file shorter than its pages say: a copy cut short,
+// which bbolt would map and then die reading (SIGBUS).
+func checkLength(db *bbolt.DB, path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("the database %s: %w", path, err)
+	}
+	var size int64
+	db.View(func(tx *bbolt.Tx) error {
+		size = tx.Size()
+		return nil
+	})
+	if fi.Size() < size {
+		return damaged(path, fmt.Sprintf("it is %d bytes long but its pages need %d", fi.Size(), size))
+	}
+	return nil
 }
 
 // mmapSize is how much of the file to map at open: 1 GiB, or twice the
