@@ -173,6 +173,7 @@ export function webAudioPlayer(fetchClip) {
       const t0 = t;
       const timers = [];
       let last = null;
+      let lastLogged = Promise.resolve(); // the last clip's end, in the log
       for (const clip of seq) {
         if (!clip.buffer) {
           onClip(clip.name, "missing");
@@ -186,7 +187,12 @@ export function webAudioPlayer(fetchClip) {
         const startMs = (t - now) * 1000;
         const endMs = (t + clip.buffer.duration - now) * 1000;
         timers.push(setTimeout(() => onClip(clip.name, "start"), Math.max(0, startMs)));
-        timers.push(setTimeout(() => onClip(clip.name, "end"), Math.max(0, endMs)));
+        lastLogged = new Promise((logged) => {
+          timers.push(setTimeout(() => {
+            onClip(clip.name, "end");
+            logged();
+          }, Math.max(0, endMs)));
+        });
         t += clip.buffer.duration + clip.pauseAfter;
         last = src;
       }
@@ -201,8 +207,9 @@ export function webAudioPlayer(fetchClip) {
           resolve();
         });
       });
-      // The clip timers have fired, or fire now, in order.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The page's timers may run behind the audio clock on a busy PC:
+      // the announcement ends once its last clip's end is in the log.
+      await lastLogged;
     },
   };
 }
