@@ -5,6 +5,11 @@
 // LANGS are the languages of the hall, in the order the toggle offers them.
 export const LANGS = ["zh", "en"];
 
+// htmlLang is the lang attribute of a language: zh-Hans or en.
+export function htmlLang(lang) {
+  return lang === "zh" ? "zh-Hans" : "en";
+}
+
 // text returns t, an {en, zh} object, in lang, or in the other language
 // when that one is empty.
 export function text(t, lang) {

@@ -19,7 +19,8 @@
 // said) and data-live (the live link's status).
 
 import { connect } from "/assets/live.js";
-import { LANGS, clock, day, minutes, setTimeZone, text, waitRange } from "/assets/i18n.js";
+import { LANGS, clock, day, htmlLang, minutes, setTimeZone, text, waitRange } from "/assets/i18n.js";
+import { cancel, later, longPress, sleep } from "/assets/timers.js";
 
 // The ticket stays on screen only as long as its customer needs: its QR
 // code is the ticket's token, and whoever scans it can cancel the ticket.
@@ -177,10 +178,6 @@ function t(key, lang = state.lang, ...args) {
   return typeof v === "function" ? v(...args) : v;
 }
 
-function htmlLang(lang) {
-  return lang === "zh" ? "zh-Hans" : "en";
-}
-
 // el makes an element with a class, a text and a language.
 function el(tag, className, content, lang) {
   const e = document.createElement(tag);
@@ -201,24 +198,6 @@ function serviceName(s, lang) {
 
 function findService(id) {
   return state.services.find((s) => s.id === id);
-}
-
-// --- Timers: one per purpose, replaced when set again.
-
-const timers = {};
-function later(name, ms, fn) {
-  clearTimeout(timers[name]);
-  timers[name] = setTimeout(() => {
-    delete timers[name];
-    fn();
-  }, ms);
-}
-function cancel(name) {
-  clearTimeout(timers[name]);
-  delete timers[name];
-}
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // --- Screens.
@@ -1075,17 +1054,6 @@ function setupKeys() {
   });
 }
 
-// A long press on the hall name opens the setup screen.
-function longPress(target, fn) {
-  const start = (e) => {
-    if (e.button !== undefined && e.button !== 0) return;
-    later("press", LONG_PRESS_MS, fn);
-  };
-  const stop = () => cancel("press");
-  target.addEventListener("pointerdown", start);
-  for (const type of ["pointerup", "pointercancel", "pointerleave"]) target.addEventListener(type, stop);
-}
-
 // --- Wiring.
 
 function init() {
@@ -1123,7 +1091,7 @@ function init() {
   document.addEventListener("keyup", onKeyRest, true);
   // A kiosk has no use for the context menu a long press opens.
   document.addEventListener("contextmenu", (e) => e.preventDefault());
-  longPress($("hall-name"), openSetup);
+  longPress($("hall-name"), LONG_PRESS_MS, openSetup); // the setup screen, for staff
   setupKeys();
   setLang(DEFAULT_LANG);
   show("start");

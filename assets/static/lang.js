@@ -14,7 +14,9 @@
 // i18n.js's text(name, L.lang) reads them. The hub's error sentences are
 // shown as they come.
 
-import { LANGS } from "/assets/i18n.js";
+import { LANGS, htmlLang } from "/assets/i18n.js";
+
+export { htmlLang };
 
 const STORE_KEY = "hallq.staff.lang";
 
@@ -25,11 +27,6 @@ function stored() {
   } catch {
     return null; // storage may be off
   }
-}
-
-// htmlLang is the lang attribute of a language.
-export function htmlLang(lang) {
-  return lang === "zh" ? "zh-Hans" : "en";
 }
 
 // otherLang is the hall's other language.

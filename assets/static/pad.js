@@ -34,7 +34,8 @@
 // window.hallqPadTimes, e.g. {rateMs: 1000}: the tests do.
 
 import { connect } from "/assets/live.js";
-import { text } from "/assets/i18n.js";
+import { htmlLang, text } from "/assets/i18n.js";
+import { cancel, later, longPress, sleep } from "/assets/timers.js";
 import { LOW, categoryButtons, faceButtons } from "/assets/rating.js";
 
 const LANGS = ["zh", "en"]; // both at once, this one first
@@ -165,10 +166,6 @@ function markAsked(id) {
 
 // --- Words.
 
-function htmlLang(lang) {
-  return lang === "zh" ? "zh-Hans" : "en";
-}
-
 function say(key, lang, ...args) {
   const v = T[key][lang];
   return typeof v === "function" ? v(...args) : v;
@@ -191,24 +188,6 @@ function span(className, content, lang) {
   s.lang = htmlLang(lang);
   s.textContent = content;
   return s;
-}
-
-// --- Timers: one per purpose, replaced when set again.
-
-const timers = {};
-function later(name, ms, fn) {
-  clearTimeout(timers[name]);
-  timers[name] = setTimeout(() => {
-    delete timers[name];
-    fn();
-  }, ms);
-}
-function cancel(name) {
-  clearTimeout(timers[name]);
-  delete timers[name];
-}
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // --- Screens.
@@ -633,17 +612,6 @@ function pairKeys() {
   });
 }
 
-// A long press on the bar opens the pairing screen, for staff.
-function longPress(target, fn) {
-  const start = (e) => {
-    if (e.button !== undefined && e.button !== 0) return;
-    later("press", TIMES.longPressMs, fn);
-  };
-  const stop = () => cancel("press");
-  target.addEventListener("pointerdown", start);
-  for (const type of ["pointerup", "pointercancel", "pointerleave"]) target.addEventListener(type, stop);
-}
-
 // --- Wiring.
 
 function init() {
@@ -664,7 +632,8 @@ function init() {
   $("pair-form").addEventListener("submit", pair);
   $("pair-back").addEventListener("click", home);
   pairKeys();
-  longPress($("top"), () => {
+  // A long press on the bar opens the pairing screen, for staff.
+  longPress($("top"), TIMES.longPressMs, () => {
     if (!state.busy) openPair();
   });
   // A pad has no use for the menu a long press opens.

@@ -13,7 +13,7 @@
 // have no colour emoji font, and an SVG needs no file and no style sheet.
 // The colour is not the only sign: each face has its mouth and its words.
 
-import { text } from "/assets/i18n.js";
+import { htmlLang, text } from "/assets/i18n.js";
 
 // SCORES are the faces, worst first, each with its words, shorter words
 // for a phone's narrow row, and its colour.
@@ -58,10 +58,6 @@ export function faceImage(score) {
     svg("path", { d: s.mouth, fill: "none", stroke: ink, "stroke-width": 4, "stroke-linecap": "round" }),
   );
   return img;
-}
-
-function htmlLang(lang) {
-  return lang === "zh" ? "zh-Hans" : "en";
 }
 
 // labels fills e with t's words in each of langs, one span each, the first
