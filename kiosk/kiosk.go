@@ -110,10 +110,7 @@ func (h *Handler) handleTicketCreate(w http.ResponseWriter, r *http.Request) {
 
 // readTicketRequest reads the body and headers of a ticket request.
 func readTicketRequest(w http.ResponseWriter, r *http.Request) (hallq.IssueRequest, error) {
-	if err := web.CheckJSONType(r); err != nil {
-		return hallq.IssueRequest{}, err
-	}
-	body, err := web.ReadBody(w, r, web.MaxBody)
+	body, err := web.ReadJSONBody(w, r, web.MaxBody)
 	if err != nil {
 		return hallq.IssueRequest{}, err
 	}

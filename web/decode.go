@@ -31,10 +31,7 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 // DecodeOptional is Decode for requests whose body may be left out: an empty
 // body leaves v as it is, like {}.
 func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := CheckJSONType(r); err != nil {
-		return err
-	}
-	body, err := ReadBody(w, r, MaxBody)
+	body, err := ReadJSONBody(w, r, MaxBody)
 	if err != nil {
 		return err
 	}
@@ -46,27 +43,31 @@ func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
 
 // DecodeLimit is Decode with a body limit of limit bytes.
 func DecodeLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
-	if err := CheckJSONType(r); err != nil {
-		return err
-	}
-	body, err := ReadBody(w, r, limit)
+	body, err := requiredJSONBody(w, r, limit)
 	if err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
 	}
 	return DecodeJSON(body, v)
 }
 
-// CheckJSONType refuses a body sent as an HTML form: the API takes JSON.
-// Other types, or none, are read as JSON, as curl and most clients send it.
-func CheckJSONType(r *http.Request) error {
+// ReadJSONBody reads a body the API takes as JSON, at most limit bytes. A
+// body sent as an HTML form is refused: other types, or none, are read as
+// JSON, as curl and most clients send it.
+func ReadJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data" {
-		return hallq.Errorf(hallq.EINVALID, "This endpoint takes a JSON body (Content-Type: application/json), not a form.")
+		return nil, hallq.Errorf(hallq.EINVALID, "This endpoint takes a JSON body (Content-Type: application/json), not a form.")
 	}
-	return nil
+	return ReadBody(w, r, limit)
+}
+
+// requiredJSONBody is ReadJSONBody for a body that may not be left out.
+func requiredJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := ReadJSONBody(w, r, limit)
+	if err == nil && len(bytes.TrimSpace(body)) == 0 {
+		err = hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
+	}
+	return body, err
 }
 
 // DecodeUpdate reads the JSON body of a PUT into v, as Decode does, and
@@ -75,15 +76,9 @@ func CheckJSONType(r *http.Request) error {
 // names it; the fields of computed, figures the hub works out, are
 // ignored.
 func DecodeUpdate(w http.ResponseWriter, r *http.Request, v any, fixed map[string]any, computed ...string) error {
-	if err := CheckJSONType(r); err != nil {
-		return err
-	}
-	body, err := ReadBody(w, r, MaxBody)
+	body, err := requiredJSONBody(w, r, MaxBody)
 	if err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return hallq.Errorf(hallq.EINVALID, "The request needs a JSON body.")
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(body, &fields) != nil || fields == nil {
