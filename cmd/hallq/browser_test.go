@@ -652,3 +652,95 @@ func scriptedHub(t *testing.T, serve func(n int, conn *websocket.Conn)) (srv *ht
 		return count
 	}
 }
+
+// fakeLive is the websocket side of a fake hub for a page's tests: each
+// connection first gets the snapshot its owner makes, with the next seq,
+// and push sends a message with the next seq to the newest connection. It
+// shares its owner's mutex, which guards what the snapshots are made of;
+// every connection ends with the test.
+type fakeLive struct {
+	mu     *sync.Mutex
+	conns  []*websocket.Conn // every connection, in order; under mu
+	seq    int               // under mu
+	ended  bool              // the test is over: no more connections; under mu
+	closes chan int          // the close codes the page sent
+	dialed chan struct{}     // closed once the page has connected
+	once   sync.Once
+}
+
+// newFakeLive returns the websocket side of a fake hub guarded by mu.
+func newFakeLive(t *testing.T, mu *sync.Mutex) *fakeLive {
+	l := &fakeLive{mu: mu, closes: make(chan int, 16), dialed: make(chan struct{})}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		l.ended = true
+		for _, c := range l.conns {
+			c.Close()
+		}
+	})
+	return l
+}
+
+var fakeUpgrader = websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+
+// serve upgrades the request and sends the snapshot snap makes of seq
+// (called under mu), then reads until the page goes, noting its close code.
+func (l *fakeLive) serve(w http.ResponseWriter, r *http.Request, snap func(seq int) any) {
+	l.mu.Lock()
+	ended := l.ended
+	l.mu.Unlock()
+	if ended {
+		http.NotFound(w, r)
+		return
+	}
+	conn, err := fakeUpgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	l.mu.Lock()
+	l.conns = append(l.conns, conn)
+	l.seq++
+	err = conn.WriteJSON(snap(l.seq))
+	l.mu.Unlock()
+	l.once.Do(func() { close(l.dialed) })
+	if err != nil {
+		return
+	}
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				l.closes <- ce.Code
+			}
+			return
+		}
+	}
+}
+
+// waitDialed waits until the page has connected, within a browser step's
+// time: a page may show what its first GET got before its live link is up.
+func (l *fakeLive) waitDialed() {
+	select {
+	case <-l.dialed:
+	case <-time.After(browserStepTimeout):
+	}
+}
+
+// pushLocked sends msg, with the next seq, on the newest connection; mu is
+// held.
+func (l *fakeLive) pushLocked(t *testing.T, msg map[string]any) {
+	t.Helper()
+	if len(l.conns) == 0 {
+		t.Fatal("the page has not connected")
+	}
+	l.seq++
+	msg["seq"] = l.seq
+	if err := l.conns[len(l.conns)-1].WriteJSON(msg); err != nil && !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("pushing %v: %v", msg["type"], err)
+	}
+}
+
+// connections returns how many connections came; mu is held.
+func (l *fakeLive) connections() int { return len(l.conns) }

@@ -19,11 +19,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -38,7 +36,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/gorilla/websocket"
 
 	"hallq"
 	"hallq/assets"
@@ -937,18 +934,15 @@ func fakeCall(number, counter string, at time.Time, recall bool) map[string]any 
 type fakeDisplayHub struct {
 	URL string
 
-	mu    sync.Mutex
-	snap  map[string]any
-	conns []*websocket.Conn
-	seq   int
-	asks  int // requests to /api/v1/voice/
-	ended bool
+	mu   sync.Mutex
+	snap map[string]any
+	asks int // requests to /api/v1/voice/
+	live *fakeLive
 }
 
 func newFakeDisplayHub(t *testing.T, snap map[string]any) *fakeDisplayHub {
 	t.Helper()
 	f := &fakeDisplayHub{snap: snap}
-	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
 	mux := http.NewServeMux()
 	displayPages(mux)
 	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
@@ -968,44 +962,15 @@ func newFakeDisplayHub(t *testing.T, snap map[string]any) *fakeDisplayHub {
 		fmt.Fprint(w, `{"error":{"code":"not_found","message":"Not found."}}`)
 	})
 	mux.HandleFunc("/ws/display", func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		ended := f.ended
-		f.mu.Unlock()
-		if ended {
-			http.NotFound(w, r)
-			return
-		}
-		conn, err := upgrader.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		f.mu.Lock()
-		f.conns = append(f.conns, conn)
-		f.seq++
-		f.snap["seq"] = f.seq
-		err = conn.WriteJSON(f.snap)
-		f.mu.Unlock()
-		if err != nil {
-			return
-		}
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				return
-			}
-		}
+		f.live.serve(w, r, func(seq int) any {
+			f.snap["seq"] = seq
+			return f.snap
+		})
 	})
 	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
 	f.URL = srv.URL
-	t.Cleanup(func() {
-		f.mu.Lock()
-		f.ended = true
-		for _, c := range f.conns {
-			c.Close()
-		}
-		f.mu.Unlock()
-		srv.Close()
-	})
+	f.live = newFakeLive(t, &f.mu) // its connections end before the server
 	return f
 }
 
@@ -1014,14 +979,7 @@ func (f *fakeDisplayHub) push(t *testing.T, msg map[string]any) {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.conns) == 0 {
-		t.Fatal("no display is connected")
-	}
-	f.seq++
-	msg["seq"] = f.seq
-	if err := f.conns[len(f.conns)-1].WriteJSON(msg); err != nil && !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("pushing %v: %v", msg["type"], err)
-	}
+	f.live.pushLocked(t, msg)
 }
 
 // snapshot replaces the view, for the next connections too, and sends it

@@ -9,7 +9,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -508,20 +507,13 @@ type fakeTicketHub struct {
 
 	mu     sync.Mutex
 	ticket map[string]any
-	conns  []*websocket.Conn // every connection, in order
-	seq    int
-	gets   int      // GETs of the ticket
-	ended  bool     // the test is over: no more connections
-	closes chan int // the close codes the page sent
-
-	dialed     chan struct{} // closed once the page has connected
-	dialedOnce sync.Once
+	gets   int // GETs of the ticket
+	live   *fakeLive
 }
 
 func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fakeTicketHub {
 	t.Helper()
-	f := &fakeTicketHub{token: token, ticket: ticket, closes: make(chan int, 16), dialed: make(chan struct{})}
-	upgrader := websocket.Upgrader{CheckOrigin: web.CheckOrigin}
+	f := &fakeTicketHub{token: token, ticket: ticket}
 	mux := http.NewServeMux()
 	mux.Handle("/assets/", http.StripPrefix("/assets/", web.SecureHeaders(assets.Handler())))
 	mux.Handle("GET /t/{token}", web.SecureHeaders(assets.Page("ticket.html")))
@@ -550,48 +542,16 @@ func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fake
 		reply(w, f.ticket)
 	})
 	mux.HandleFunc("/ws/tickets/{token}", func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		ended := f.ended
-		f.mu.Unlock()
-		if r.PathValue("token") != token || ended {
+		if r.PathValue("token") != token {
 			http.NotFound(w, r)
 			return
 		}
-		conn, err := upgrader.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		f.mu.Lock()
-		f.conns = append(f.conns, conn)
-		f.seq++
-		err = conn.WriteJSON(map[string]any{"type": "snapshot", "seq": f.seq, "ticket": f.ticket})
-		f.mu.Unlock()
-		f.dialedOnce.Do(func() { close(f.dialed) })
-		if err != nil {
-			return
-		}
-		for {
-			if _, _, err := conn.ReadMessage(); err != nil {
-				var ce *websocket.CloseError
-				if errors.As(err, &ce) {
-					f.closes <- ce.Code
-				}
-				return
-			}
-		}
+		f.live.serve(w, r, func(seq int) any { return map[string]any{"type": "snapshot", "seq": seq, "ticket": f.ticket} })
 	})
 	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
 	f.URL = srv.URL
-	t.Cleanup(func() {
-		f.mu.Lock()
-		f.ended = true
-		for _, c := range f.conns {
-			c.Close()
-		}
-		f.mu.Unlock()
-		srv.Close()
-	})
+	f.live = newFakeLive(t, &f.mu) // its connections end before the server
 	return f
 }
 
@@ -599,32 +559,20 @@ func startFakeTicketHub(t *testing.T, token string, ticket map[string]any) *fake
 func (f *fakeTicketHub) change(t *testing.T, push bool, fn func(tk map[string]any)) {
 	t.Helper()
 	if push {
-		// The page may show the ticket from its GET before its live link
-		// is up: wait for the link, within a browser step's time.
-		select {
-		case <-f.dialed:
-		case <-time.After(browserStepTimeout):
-		}
+		f.live.waitDialed()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fn(f.ticket)
-	if !push {
-		return
-	}
-	if len(f.conns) == 0 {
-		t.Fatal("the page has not connected")
-	}
-	f.seq++
-	if err := f.conns[len(f.conns)-1].WriteJSON(map[string]any{"type": "ticket", "seq": f.seq, "ticket": f.ticket}); err != nil {
-		t.Fatal(err)
+	if push {
+		f.live.pushLocked(t, map[string]any{"type": "ticket", "ticket": f.ticket})
 	}
 }
 
 func (f *fakeTicketHub) counts() (conns, gets int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.conns), f.gets
+	return f.live.connections(), f.gets
 }
 
 // fakeTicket is a ticket of service A, as the hub sends it.
@@ -696,7 +644,7 @@ func TestBrowser_PhoneRecallWindow(t *testing.T) {
 		t.Errorf("after the window: body %q", got)
 	}
 	select {
-	case code := <-f.closes:
+	case code := <-f.live.closes:
 		if code != websocket.CloseNormalClosure {
 			t.Errorf("the page closed its link with code %d, want %d", code, websocket.CloseNormalClosure)
 		}
@@ -1058,7 +1006,7 @@ func TestBrowser_PhoneFeedbackLive(t *testing.T) {
 		t.Errorf("the faces went before rate_until")
 	}
 	select {
-	case code := <-f.closes:
+	case code := <-f.live.closes:
 		if code != websocket.CloseNormalClosure {
 			t.Errorf("the page closed its link with code %d, want %d", code, websocket.CloseNormalClosure)
 		}
