@@ -646,11 +646,11 @@ type fakeDevice struct {
 	printed []string // the tokens asked to print
 }
 
-// frontHub serves mux in front of the hub at hub: what mux does not handle
-// goes on to the hub, websockets included.
-func frontHub(t *testing.T, hub *inProcessHub, mux *http.ServeMux) *httptest.Server {
+// frontHub serves mux in front of the hub (or a fake of it) at hubURL: what
+// mux does not handle goes on to the hub, websockets included.
+func frontHub(t *testing.T, hubURL string, mux *http.ServeMux) *httptest.Server {
 	t.Helper()
-	target, err := url.Parse(hub.URL)
+	target, err := url.Parse(hubURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -700,7 +700,7 @@ func TestBrowser_KioskHubPrinter(t *testing.T) {
 			dev := &fakeDevice{me: tc.me, status: tc.status, body: tc.body}
 			mux := http.NewServeMux()
 			dev.routes(mux)
-			front := frontHub(t, hub, mux)
+			front := frontHub(t, hub.URL, mux)
 			openKiosk(b, front.URL)
 
 			tap(b, `.service[data-service="A"]`)
@@ -924,7 +924,7 @@ func TestBrowser_KioskSetupDropsCard(t *testing.T) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		proxy.ServeHTTP(w, r)
 	})
-	front := frontHub(t, hub, mux)
+	front := frontHub(t, hub.URL, mux)
 	openKiosk(b, front.URL)
 	openSetup(b)
 
@@ -1034,7 +1034,7 @@ func TestBrowser_KioskJustClosed(t *testing.T) {
 	hub := startKioskHub(t)
 	mux := http.NewServeMux()
 	frozenDisplay(t, hub, mux)
-	front := frontHub(t, hub, mux)
+	front := frontHub(t, hub.URL, mux)
 	openKiosk(b, front.URL)
 
 	hours := hallq.Nullable[hallq.Hours]{Set: true, Value: &hallq.Hours{Open: "08:30", Close: "17:00", Days: otherDays()}}

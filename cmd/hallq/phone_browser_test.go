@@ -13,8 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -965,7 +963,7 @@ func TestBrowser_PhoneFeedbackLive(t *testing.T) {
 		w.WriteHeader(status)
 		fmt.Fprint(w, `{"error":{"code":"conflict","message":"This visit has already been rated. Thank you!"}}`)
 	})
-	front := frontOf(t, f.URL, mux)
+	front := frontHub(t, f.URL, mux)
 
 	b.run(chromedp.Navigate(front.URL + "/t/" + token))
 	b.waitJS(`document.body.dataset.view === "done" && document.body.dataset.feedback === "rate"`)
@@ -1034,18 +1032,4 @@ func TestBrowser_PhoneFeedbackLive(t *testing.T) {
 	if ratings != 1 {
 		t.Errorf("the page sent %d ratings, want 1", ratings)
 	}
-}
-
-// frontOf serves mux in front of the server at target: what mux does not
-// handle goes on to target, websockets included.
-func frontOf(t *testing.T, target string, mux *http.ServeMux) *httptest.Server {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux.Handle("/", httputil.NewSingleHostReverseProxy(u))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
 }
