@@ -117,6 +117,7 @@ func TestComplaintAtCounter(t *testing.T) {
 		t.Errorf("today's complaints %+v, want 2, newest first", list)
 	}
 	h.Do(t, "GET", "/api/v1/complaints?state=open", nil, hubtest.Bearer(clerk)).WantError(t, http.StatusBadRequest, hallq.EINVALID)
+	h.Do(t, "GET", "/api/v1/complaints?from=yesterday", nil, hubtest.Bearer(clerk)).WantError(t, http.StatusBadRequest, hallq.EINVALID)
 }
 
 // TestPadComplaint: after a rating of 1 or 2 the pad asks what went wrong,

@@ -86,11 +86,9 @@ func (h *Handler) handleComplaintCreate(w http.ResponseWriter, r *http.Request) 
 // handleComplaintList answers GET /api/v1/complaints?from=&to=&state=: the
 // complaints of those hall days (default today), newest first.
 func (h *Handler) handleComplaintList(w http.ResponseWriter, r *http.Request) {
-	from, to, err := h.days(r)
-	if err != nil {
-		web.Error(w, r, err)
-		return
-	}
+	var today string
+	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { today = f.Day() })
+	from, to := web.DayRange(r, today)
 	state := r.URL.Query().Get("state")
 	switch state {
 	case "", hallq.ComplaintReceived, hallq.ComplaintInHand, hallq.ComplaintResolved:
@@ -104,23 +102,4 @@ func (h *Handler) handleComplaintList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	web.JSON(w, http.StatusOK, out)
-}
-
-// days reads the from and to hall days of a query, each YYYY-MM-DD and
-// today by default.
-func (h *Handler) days(r *http.Request) (from, to string, err error) {
-	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { from, to = f.Day(), f.Day() })
-	q := r.URL.Query()
-	for _, p := range []struct {
-		name string
-		v    *string
-	}{{"from", &from}, {"to", &to}} {
-		if s := q.Get(p.name); s != "" {
-			if _, err := time.Parse("2006-01-02", s); err != nil {
-				return "", "", hallq.Errorf(hallq.EINVALID, "%s is a hall day, YYYY-MM-DD; %q is not.", p.name, s)
-			}
-			*p.v = s
-		}
-	}
-	return from, to, nil
 }

@@ -12,15 +12,9 @@ import (
 
 // days reads a request's from and to hall days, today by default.
 func (h *Handler) days(r *http.Request) (from, to string) {
-	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { from, to = f.Day(), f.Day() })
-	q := r.URL.Query()
-	if v := q.Get("from"); v != "" {
-		from = v
-	}
-	if v := q.Get("to"); v != "" {
-		to = v
-	}
-	return from, to
+	var today string
+	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { today = f.Day() })
+	return web.DayRange(r, today)
 }
 
 // handleStats answers GET /api/v1/stats?from=&to=: the hall's figures for

@@ -124,6 +124,9 @@ func notToday(number string) error {
 // FindComplaints returns the complaints raised on hall days from to to
 // (YYYY-MM-DD, inclusive), in the given state ("" for any), newest first.
 func (s *Store) FindComplaints(ctx context.Context, from, to, state string) ([]*hallq.Complaint, error) {
+	if err := checkDays(from, to); err != nil {
+		return nil, err
+	}
 	out := []*hallq.Complaint{}
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketComplain).Cursor()

@@ -196,3 +196,17 @@ func describeType(t reflect.Type) string {
 	}
 	return "a different kind of value"
 }
+
+// DayRange reads the hall days a report asks for, ?from=&to=
+// (YYYY-MM-DD), each today by default; the store checks them.
+func DayRange(r *http.Request, today string) (from, to string) {
+	from, to = today, today
+	q := r.URL.Query()
+	if v := q.Get("from"); v != "" {
+		from = v
+	}
+	if v := q.Get("to"); v != "" {
+		to = v
+	}
+	return from, to
+}
