@@ -227,6 +227,8 @@ type PublicityService interface {
 	// FindVoiceClip returns the hall's own recording of clip name, or
 	// ENOTFOUND when the shipped one plays.
 	FindVoiceClip(ctx context.Context, name string) (*Blob, error)
+	// FindVoiceClipNames returns the names of the hall's own recordings.
+	FindVoiceClipNames(ctx context.Context) ([]string, error)
 }
 
 // ReportService computes the hall's statistics and reports from its events.

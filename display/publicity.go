@@ -53,15 +53,12 @@ type voiceReply struct {
 func (h *Handler) handleVoice(w http.ResponseWriter, r *http.Request) {
 	var version string
 	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) { version = f.Voice() })
-	out := voiceReply{Version: version, Custom: []string{}, Clips: assets.VoiceClips}
-	if version != "" {
-		for _, name := range assets.VoiceClips {
-			if _, err := h.Publicity.FindVoiceClip(r.Context(), name); err == nil {
-				out.Custom = append(out.Custom, name)
-			}
-		}
+	custom, err := h.Publicity.FindVoiceClipNames(r.Context())
+	if err != nil {
+		web.Error(w, r, err)
+		return
 	}
-	web.JSON(w, http.StatusOK, out)
+	web.JSON(w, http.StatusOK, voiceReply{Version: version, Custom: custom, Clips: assets.VoiceClips})
 }
 
 // handleVoiceClip answers GET /api/v1/voice/{clip}: the hall's own

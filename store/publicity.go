@@ -173,6 +173,19 @@ func (s *Store) FindVoiceClip(ctx context.Context, name string) (*hallq.Blob, er
 	return s.findBlob(bucketVoice, name, "The hall has no recording of its own named %s.")
 }
 
+// FindVoiceClipNames returns the names of the hall's own recordings, in
+// order.
+func (s *Store) FindVoiceClipNames(ctx context.Context) ([]string, error) {
+	out := []string{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketVoice).ForEach(func(k, _ []byte) error {
+			out = append(out, string(k))
+			return nil
+		})
+	})
+	return out, err
+}
+
 func (s *Store) findBlob(bucket []byte, key, missing string) (*hallq.Blob, error) {
 	var out *hallq.Blob
 	err := s.db.View(func(tx *bbolt.Tx) error {
