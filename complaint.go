@@ -36,6 +36,7 @@ type Complaint struct {
 	State      string
 	RaisedAt   time.Time
 	By         string // the staff member who took it at the counter
+	Alert      uint64 // the alert that carries it up the escalation ladder
 	Resolution string
 }
 
@@ -50,8 +51,9 @@ func (c Complaint) MarshalJSON() ([]byte, error) {
 		State      string  `json:"state"`
 		RaisedAt   *string `json:"raised_at"`
 		By         string  `json:"staff,omitempty"`
+		Alert      uint64  `json:"alert"`
 		Resolution string  `json:"resolution,omitempty"`
-	}{c.ID, c.Number, c.Source, c.Category, c.Text, c.State, formatTime(c.RaisedAt), c.By, c.Resolution})
+	}{c.ID, c.Number, c.Source, c.Category, c.Text, c.State, formatTime(c.RaisedAt), c.By, c.Alert, c.Resolution})
 }
 
 // ComplaintStatus is what a ticket's customer sees of their complaint.
@@ -89,8 +91,9 @@ func (n *NewComplaint) validate(source string) error {
 }
 
 // Complain records complaint c (its ID given by the store) about ticket t,
-// as stored, or about no ticket when t is nil. A ticket has one complaint
-// at most. Its customer then sees that it was received.
+// as stored, or about no ticket when t is nil, and raises its alert. A
+// ticket has one complaint at most. Its customer then sees that it was
+// received.
 func (f *Floor) Complain(now time.Time, by Actor, source string, n NewComplaint, id uint64, t *Ticket) (*Change, *Complaint, error) {
 	now = wallTime(now)
 	if err := n.validate(source); err != nil {
@@ -111,15 +114,21 @@ func (f *Floor) Complain(now time.Time, by Actor, source string, n NewComplaint,
 		c.Ticket, c.Number = t.ID, t.Number
 		t.Complaint = &ComplaintStatus{ID: id, State: ComplaintReceived}
 		ev.Ticket = t
-		// A counter keeps a copy of the visit it finished last, which its
-		// pad's rating writes back: it must carry the complaint too.
-		for _, k := range f.counters {
-			if k.Last != nil && k.Last.ID == t.ID {
-				k.Last = t.clone()
-				ch.touchCounter(k)
-			}
-		}
+		f.keepLastVisit(ch, t)
 	}
 	ch.event(ev)
+	c.Alert = ch.raiseComplaint(c, t).ID
 	return ch.done(), c, nil
+}
+
+// keepLastVisit copies t to the counter whose last visit it is: a counter
+// keeps a copy of the visit it finished last, which its pad's rating
+// writes back, so it must carry the complaint's state too.
+func (f *Floor) keepLastVisit(ch *change, t *Ticket) {
+	for _, k := range f.counters {
+		if k.Last != nil && k.Last.ID == t.ID {
+			k.Last = t.clone()
+			ch.touchCounter(k)
+		}
+	}
 }

@@ -22,8 +22,12 @@ const (
 	TicketRetargeted  EventType = "ticket.retargeted" // its target counter was deleted; any counter of its service may call it
 	TicketRated       EventType = "ticket.rated"
 
-	AlertRaised     EventType = "alert.raised"       // a wait past its target, a counter paused too long
-	ComplaintRaised EventType = "complaint.received" // a customer complained
+	AlertRaised       EventType = "alert.raised"       // a wait past its target, a pause too long, a printer, a complaint
+	AlertEscalated    EventType = "alert.escalated"    // an alert climbed a level
+	AlertUpdated      EventType = "alert.updated"      // a printer's problem changed
+	AlertAcknowledged EventType = "alert.acknowledged" // someone has it in hand
+	AlertResolved     EventType = "alert.resolved"     // by a manager, or by itself as its cause ended
+	ComplaintRaised   EventType = "complaint.received" // a customer complained
 
 	CounterOpened  EventType = "counter.opened"
 	CounterPaused  EventType = "counter.paused"
@@ -50,6 +54,16 @@ func (t EventType) Configures() bool {
 	switch t {
 	case HallUpdated, ServiceCreated, ServiceUpdated, TierCreated, TierUpdated,
 		CounterCreated, CounterUpdated, CounterDeleted, DayStarted, SlidesChanged, VoiceChanged:
+		return true
+	}
+	return false
+}
+
+// IsAlert reports whether the event is the change of an alert: the
+// screens that show no alerts pass over it.
+func (t EventType) IsAlert() bool {
+	switch t {
+	case AlertRaised, AlertEscalated, AlertUpdated, AlertAcknowledged, AlertResolved:
 		return true
 	}
 	return false

@@ -34,6 +34,8 @@ type Floor struct {
 	hoursOpen  map[string]bool      // whether each service's hours were open when last looked at
 	slides     []*Slide             // by order, then id
 	voice      string               // the version of the hall's own voice; "" for the shipped one
+	alerts     map[uint64]*Alert    // the alerts not resolved
+	lastAlert  uint64               // the last alert's id
 	linkBase   string
 }
 
@@ -67,6 +69,8 @@ type FloorState struct {
 	HoursOpen  map[string]bool // whether each service's hours were open when last announced
 	Slides     []Slide
 	Voice      string
+	Alerts     []Alert // those not resolved
+	LastAlert  uint64
 }
 
 // NewFloor returns the Floor described by st, after checking it.
@@ -90,6 +94,16 @@ func NewFloor(st FloorState) (*Floor, error) {
 		calls:      append([]Call(nil), st.Calls...),
 		times:      map[string][]int{},
 		hoursOpen:  map[string]bool{},
+		alerts:     map[uint64]*Alert{},
+		lastAlert:  st.LastAlert,
+	}
+	for i := range st.Alerts {
+		a := st.Alerts[i].clone()
+		if a.State == AlertStateResolved || a.ID == 0 || a.ID > st.LastAlert {
+			return nil, fmt.Errorf("alert %d (%s) cannot be open", a.ID, a.State)
+		}
+		a.RaisedAt, a.EscalatesAt, a.Since = wallTime(a.RaisedAt), wallTime(a.EscalatesAt), wallTime(a.Since)
+		f.alerts[a.ID] = a
 	}
 	for k, v := range st.Numbers {
 		f.numbers[k] = v
@@ -175,6 +189,10 @@ func (f *Floor) State() FloorState {
 	st.HoursOpen = maps.Clone(f.hoursOpen)
 	st.Cancelled = maps.Clone(f.cancelled)
 	st.Slides, st.Voice = f.Slides(), f.voice
+	st.LastAlert = f.lastAlert
+	for _, a := range f.Alerts() {
+		st.Alerts = append(st.Alerts, *a)
+	}
 	for _, s := range f.services {
 		st.Services = append(st.Services, *s.clone())
 	}
@@ -209,6 +227,11 @@ type Change struct {
 	Dropped  []uint64   // tickets that left the open work with no change of their own
 	Deleted  string     // a counter deleted
 	Config   bool       // settings, services or tiers changed
+	Alerts   []*Alert   // raised or changed, as they are after the change; each once
+
+	// Escalations are the alerts that reached level 2 or 3: the webhook is
+	// told of each.
+	Escalations []EscalationNotice
 
 	Ticket  *Ticket  // the ticket acted on; nil when there was none (nothing to call)
 	Counter *Counter // the counter acted on
@@ -217,7 +240,7 @@ type Change struct {
 // Empty reports whether the change changed nothing.
 func (c *Change) Empty() bool {
 	return len(c.Events) == 0 && len(c.Tickets) == 0 && len(c.Counters) == 0 &&
-		len(c.Dropped) == 0 && c.Deleted == "" && !c.Config
+		len(c.Dropped) == 0 && c.Deleted == "" && !c.Config && len(c.Alerts) == 0
 }
 
 // change collects a Change while an operation runs.
@@ -228,6 +251,7 @@ type change struct {
 	out      *Change
 	tickets  []*Ticket
 	counters []*Counter
+	alerts   []*Alert
 }
 
 func (f *Floor) begin(now time.Time, by Actor) *change {
@@ -263,8 +287,15 @@ func (ch *change) touchCounter(c *Counter) {
 	}
 }
 
-// done returns the Change, with copies of what it touched.
+// done returns the Change, with copies of what it touched, once the alerts
+// whose cause it ended are resolved.
 func (ch *change) done() *Change {
+	if len(ch.f.alerts) > 0 {
+		ch.settleAlerts()
+	}
+	for _, a := range ch.alerts {
+		ch.out.Alerts = append(ch.out.Alerts, a.clone())
+	}
 	for _, t := range ch.tickets {
 		ch.out.Tickets = append(ch.out.Tickets, ch.f.view(t))
 	}
@@ -707,6 +738,7 @@ func (f *Floor) Cursor() FloorState {
 		Times:      f.times,
 		HoursOpen:  f.hoursOpen,
 		Cancelled:  f.cancelled,
+		LastAlert:  f.lastAlert,
 	}
 	return st
 }

@@ -203,6 +203,31 @@ type AlertService interface {
 	RaiseAlert(ctx context.Context, a Alert) error
 }
 
+// AlertQuery chooses alerts: by state ("" for those not resolved) and, for
+// resolved ones, by the hall days they were raised on (From to To,
+// YYYY-MM-DD; "" for today).
+type AlertQuery struct {
+	State    string
+	From, To string
+}
+
+// AlertDesk is where staff and managers handle alerts: they acknowledge
+// them (saying who has it) and managers resolve them with a note.
+type AlertDesk interface {
+	FindAlerts(ctx context.Context, q AlertQuery) ([]*Alert, error)
+	FindAlert(ctx context.Context, id uint64) (*Alert, error)
+	AcknowledgeAlert(ctx context.Context, by Actor, id uint64, note string) (*Alert, error)
+	ResolveAlert(ctx context.Context, by Actor, id uint64, note string) (*Alert, error)
+}
+
+// StaffingService advises on how many counters each service needs.
+type StaffingService interface {
+	// FindStaffing returns the advice for each service (or the one q
+	// names), from the last hour's arrivals and the recent service times,
+	// or from the numbers q gives in their place.
+	FindStaffing(ctx context.Context, q StaffingQuery) ([]Staffing, error)
+}
+
 // Blob is a stored file: a slide's picture, a recorded clip.
 type Blob struct {
 	Type string // its media type, e.g. image/png

@@ -1,6 +1,10 @@
 package hallq
 
-import "time"
+import (
+	"net/url"
+	"strings"
+	"time"
+)
 
 // Settings are the hall-wide settings a manager edits.
 type Settings struct {
@@ -12,18 +16,43 @@ type Settings struct {
 	RecallLimit      int    `json:"recall_limit"`
 	RecallToleranceS int    `json:"recall_tolerance_s"`
 	PauseAlertS      int    `json:"pause_alert_s"` // alert managers to a counter paused this long; 0: never
+	// ServiceLevelGoal is the fraction of customers the hall means to call
+	// within their service's target wait; staffing advice aims at it.
+	ServiceLevelGoal float64 `json:"service_level_goal"`
+	// Escalation is how complaints and printer alerts climb; only managers
+	// see it (the webhook's address may carry a secret).
+	Escalation *Escalation `json:"escalation,omitempty"`
 }
+
+// Escalation is the hall's response limits: an alert that climbs reaches
+// level 2 RespondS after it was raised and level 3 Level3AfterS after,
+// unless resolved first. Levels 2 and 3 are posted to WebhookURL, if any.
+type Escalation struct {
+	RespondS     int    `json:"respond_s"`
+	Level3AfterS int    `json:"level3_after_s"`
+	WebhookURL   string `json:"webhook_url"`
+}
+
+// DefaultEscalation is the escalation of a hall that set none: answer a
+// complaint within 15 minutes, raise it to the region after an hour.
+var DefaultEscalation = Escalation{RespondS: 900, Level3AfterS: 3600}
+
+// DefaultServiceLevelGoal is the service level a hall aims at when it set
+// none: 80 % called within their target.
+const DefaultServiceLevelGoal = 0.8
 
 // SettingsUpdate changes the settings that are present.
 type SettingsUpdate struct {
-	Name             *Text   `json:"name"`
-	TimeZone         *string `json:"time_zone"`
-	DayStart         *string `json:"day_start"`
-	Notice           *Text   `json:"notice"`
-	VIPStreakCap     *int    `json:"vip_streak_cap"`
-	RecallLimit      *int    `json:"recall_limit"`
-	RecallToleranceS *int    `json:"recall_tolerance_s"`
-	PauseAlertS      *int    `json:"pause_alert_s"`
+	Name             *Text       `json:"name"`
+	TimeZone         *string     `json:"time_zone"`
+	DayStart         *string     `json:"day_start"`
+	Notice           *Text       `json:"notice"`
+	VIPStreakCap     *int        `json:"vip_streak_cap"`
+	RecallLimit      *int        `json:"recall_limit"`
+	RecallToleranceS *int        `json:"recall_tolerance_s"`
+	PauseAlertS      *int        `json:"pause_alert_s"`
+	ServiceLevelGoal *float64    `json:"service_level_goal"`
+	Escalation       *Escalation `json:"escalation"`
 }
 
 func (u *SettingsUpdate) apply(s *Settings) {
@@ -50,6 +79,13 @@ func (u *SettingsUpdate) apply(s *Settings) {
 	}
 	if u.PauseAlertS != nil {
 		s.PauseAlertS = *u.PauseAlertS
+	}
+	if u.ServiceLevelGoal != nil {
+		s.ServiceLevelGoal = *u.ServiceLevelGoal
+	}
+	if u.Escalation != nil {
+		e := *u.Escalation
+		s.Escalation = &e
 	}
 }
 
@@ -82,6 +118,19 @@ func (s *Settings) validate() (*time.Location, error) {
 	}
 	if s.PauseAlertS < 0 || s.PauseAlertS > 86400 {
 		return nil, WithField(Errorf(EINVALID, "The pause alert is between 0 (never) and 86400 seconds."), "pause_alert_s")
+	}
+	if s.ServiceLevelGoal == 0 {
+		s.ServiceLevelGoal = DefaultServiceLevelGoal // a hall stored before it had one
+	}
+	if !(s.ServiceLevelGoal > 0 && s.ServiceLevelGoal < 1) {
+		return nil, WithField(Errorf(EINVALID, "The service level goal is a fraction between 0 and 1, for example 0.8."), "service_level_goal")
+	}
+	if s.Escalation == nil {
+		e := DefaultEscalation
+		s.Escalation = &e
+	}
+	if err := s.Escalation.validate(); err != nil {
+		return nil, err
 	}
 	return loc, nil
 }
@@ -163,4 +212,22 @@ func (h HallDays) startOf(d time.Time) time.Time {
 // wallClock returns the date and time of day t shows in its zone, as UTC.
 func wallClock(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+}
+
+func (e *Escalation) validate() error {
+	e.WebhookURL = strings.TrimSpace(e.WebhookURL)
+	if e.RespondS < 60 || e.RespondS > 7*86400 {
+		return WithField(Errorf(EINVALID, "The time to respond is between 60 seconds and 7 days."), "escalation.respond_s")
+	}
+	if e.Level3AfterS <= e.RespondS || e.Level3AfterS > 30*86400 {
+		return WithField(Errorf(EINVALID, "Level 3 comes after the time to respond, and within 30 days."), "escalation.level3_after_s")
+	}
+	if e.WebhookURL == "" {
+		return nil
+	}
+	u, err := url.Parse(e.WebhookURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(e.WebhookURL) > 2000 {
+		return WithField(Errorf(EINVALID, "The webhook is an http:// or https:// address, such as https://region.example.com/hallq."), "escalation.webhook_url")
+	}
+	return nil
 }

@@ -294,15 +294,15 @@ func (h *Handler) send(topic string, seq uint64, msg any) {
 // changesCounter reports whether e changed what counter id's terminals and
 // pads show of it. An alert or a rating changes nothing they show.
 func changesCounter(e hallq.Event, id string) bool {
-	return e.Counter != nil && e.Counter.ID == id && e.Type != hallq.AlertRaised && e.Type != hallq.TicketRated
+	return e.Counter != nil && e.Counter.ID == id && !e.Type.IsAlert() && e.Type != hallq.TicketRated
 }
 
 // movesQueue reports whether an event of type t may change the queue or its
 // figures: the waiting tickets, the open counters, the service times.
 func movesQueue(t hallq.EventType) bool {
 	switch t {
-	case hallq.AlertRaised, hallq.TicketRated, hallq.TicketStarted, hallq.TicketRecalled:
+	case hallq.TicketRated, hallq.TicketStarted, hallq.TicketRecalled:
 		return false
 	}
-	return true
+	return !t.IsAlert()
 }

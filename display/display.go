@@ -106,11 +106,11 @@ func (h *Handler) publish(batch []hallq.Event) {
 		case e.Call != nil:
 			p := e.Counter.Public()
 			msgs = append(msgs, message{Type: "call", Seq: e.Seq, Call: e.Call, Counter: &p})
-		case e.Counter != nil && e.Type != hallq.AlertRaised && e.Type != hallq.TicketRated:
+		case e.Counter != nil && !e.Type.IsAlert() && e.Type != hallq.TicketRated:
 			p := e.Counter.Public()
 			msgs = append(msgs, message{Type: "counter", Seq: e.Seq, Counter: &p})
 		}
-		if e.Type != hallq.AlertRaised && e.Type != hallq.TicketRated {
+		if !e.Type.IsAlert() && e.Type != hallq.TicketRated {
 			queueSeq = e.Seq
 		}
 	}

@@ -87,6 +87,9 @@ func (h *Handler) handleHall(w http.ResponseWriter, r *http.Request) {
 		web.Error(w, r, err)
 		return
 	}
+	if u := web.UserFrom(r.Context()); u == nil || u.Role != hallq.RoleManager {
+		hall.Escalation = nil // the webhook's address may carry a secret
+	}
 	web.JSON(w, http.StatusOK, hall)
 }
 

@@ -182,7 +182,7 @@ func (p *printers) print(ctx context.Context, alerts hallq.AlertService, clock a
 	now := clock.now()
 	alert, told := p.next(d.Printer, state, now, clock.every)
 	if alert != "" {
-		a := hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name, Problem: alert}
+		a := hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name, Printer: d.Printer, Problem: alert}
 		if err := alerts.RaiseAlert(context.WithoutCancel(ctx), a); err != nil {
 			// Managers did not hear of it: the next job tells it again.
 			slog.Error("kiosk: a printer alert could not be raised", "device", d.ID, "printer", d.Printer, "problem", alert, "err", err)

@@ -25,9 +25,13 @@ type Handler struct {
 	Publicity hallq.PublicityService
 	// Reports works out the statistics and the tickets report.
 	Reports hallq.ReportService
-	Feed    hallq.FeedService // the live dashboard's events and state; see Run
-	Auth    *web.Auth
-	Now     func() time.Time // the clock for backup file names; nil means time.Now
+	// Alerts are the alerts staff acknowledge and managers resolve.
+	Alerts hallq.AlertDesk
+	// Staffing advises on the counters each service needs.
+	Staffing hallq.StaffingService
+	Feed     hallq.FeedService // the live dashboard's events and state; see Run
+	Auth     *web.Auth
+	Now      func() time.Time // the clock for backup file names; nil means time.Now
 
 	hub web.Hub // the dashboards' websockets
 }
@@ -86,6 +90,14 @@ func (h *Handler) Routes(r chi.Router) {
 		r.Delete("/api/v1/voice", h.handleVoiceDelete)
 
 		r.Get("/ws/manager", h.handleSocket)
+		r.Get("/api/v1/staffing", h.handleStaffing)
+		r.Post("/api/v1/alerts/{id}/resolve", h.handleAlertResolve)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(h.Auth.RequireStaff) // staff see and take alerts too
+		r.Get("/api/v1/alerts", h.handleAlertList)
+		r.Get("/api/v1/alerts/{id}", h.handleAlertGet)
+		r.Post("/api/v1/alerts/{id}/ack", h.handleAlertAck)
 	})
 }
 

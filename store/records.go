@@ -133,17 +133,78 @@ type complaintRecord struct {
 	State      string `json:"st"`
 	RaisedAt   int64  `json:"at"`
 	By         string `json:"by,omitempty"`
+	Alert      uint64 `json:"alert,omitempty"`
 	Resolution string `json:"res,omitempty"`
 }
 
 func encodeComplaint(c *hallq.Complaint, day string) complaintRecord {
 	return complaintRecord{ID: c.ID, Ticket: c.Ticket, Number: c.Number, Day: day, Source: c.Source, Category: c.Category,
-		Text: c.Text, State: c.State, RaisedAt: nanos(c.RaisedAt), By: c.By, Resolution: c.Resolution}
+		Text: c.Text, State: c.State, RaisedAt: nanos(c.RaisedAt), By: c.By, Alert: c.Alert, Resolution: c.Resolution}
 }
 
 func (r *complaintRecord) complaint() *hallq.Complaint {
 	return &hallq.Complaint{ID: r.ID, Ticket: r.Ticket, Number: r.Number, Source: r.Source, Category: r.Category,
-		Text: r.Text, State: r.State, RaisedAt: fromNanos(r.RaisedAt), By: r.By, Resolution: r.Resolution}
+		Text: r.Text, State: r.State, RaisedAt: fromNanos(r.RaisedAt), By: r.By, Alert: r.Alert, Resolution: r.Resolution}
+}
+
+// alertRecord is an alert, kept by its id, and the copy an event carries.
+// Events written before alerts had ids carry kind, waited_s, target_s,
+// device, name and problem only, under the same names.
+type alertRecord struct {
+	ID          uint64                  `json:"id,omitempty"`
+	Kind        string                  `json:"kind"`
+	Level       int                     `json:"level,omitempty"`
+	State       string                  `json:"state,omitempty"`
+	RaisedAt    int64                   `json:"raised,omitempty"`
+	EscalatesAt int64                   `json:"esc,omitempty"`
+	Day         string                  `json:"day,omitempty"`
+	Since       int64                   `json:"since,omitempty"`
+	Ticket      uint64                  `json:"tkt,omitempty"`
+	Number      string                  `json:"num,omitempty"`
+	Service     string                  `json:"svc,omitempty"`
+	Counter     string                  `json:"ctr,omitempty"`
+	WaitedS     int                     `json:"waited_s,omitempty"`
+	TargetS     int                     `json:"target_s,omitempty"`
+	Device      uint64                  `json:"device,omitempty"`
+	Name        string                  `json:"name,omitempty"`
+	Printer     string                  `json:"printer,omitempty"`
+	Problem     string                  `json:"problem,omitempty"`
+	Complaint   *hallq.ComplaintSummary `json:"cpl,omitempty"`
+	Message     hallq.Text              `json:"msg,omitempty"`
+	Notes       []noteRecord            `json:"notes,omitempty"`
+	AckBy       string                  `json:"ack_by,omitempty"`
+	ResolvedAt  int64                   `json:"resolved,omitempty"`
+	ResolvedBy  string                  `json:"resolved_by,omitempty"`
+}
+
+type noteRecord struct {
+	At   int64  `json:"at"`
+	By   string `json:"by"`
+	Text string `json:"text"`
+}
+
+func encodeAlert(a *hallq.Alert) *alertRecord {
+	r := &alertRecord{ID: a.ID, Kind: a.Kind, Level: a.Level, State: a.State, RaisedAt: nanos(a.RaisedAt),
+		EscalatesAt: nanos(a.EscalatesAt), Day: a.Day, Since: nanos(a.Since), Ticket: a.Ticket, Number: a.Number,
+		Service: a.Service, Counter: a.Counter, WaitedS: a.WaitedS, TargetS: a.TargetS, Device: a.Device, Name: a.Name,
+		Printer: a.Printer, Problem: a.Problem, Complaint: a.Complaint, Message: a.Message, AckBy: a.AcknowledgedBy,
+		ResolvedAt: nanos(a.ResolvedAt), ResolvedBy: a.ResolvedBy}
+	for _, n := range a.Notes {
+		r.Notes = append(r.Notes, noteRecord{At: nanos(n.At), By: n.By, Text: n.Text})
+	}
+	return r
+}
+
+func (r *alertRecord) alert() *hallq.Alert {
+	a := &hallq.Alert{ID: r.ID, Kind: r.Kind, Level: r.Level, State: r.State, RaisedAt: fromNanos(r.RaisedAt),
+		EscalatesAt: fromNanos(r.EscalatesAt), Day: r.Day, Since: fromNanos(r.Since), Ticket: r.Ticket, Number: r.Number,
+		Service: r.Service, Counter: r.Counter, WaitedS: r.WaitedS, TargetS: r.TargetS, Device: r.Device, Name: r.Name,
+		Printer: r.Printer, Problem: r.Problem, Complaint: r.Complaint, Message: r.Message, AcknowledgedBy: r.AckBy,
+		ResolvedAt: fromNanos(r.ResolvedAt), ResolvedBy: r.ResolvedBy}
+	for _, n := range r.Notes {
+		a.Notes = append(a.Notes, hallq.AlertNote{At: fromNanos(n.At), By: n.By, Text: n.Text})
+	}
+	return a
 }
 
 type counterRecord struct {
@@ -243,6 +304,7 @@ type cursorRecord struct {
 	Times      map[string][]int `json:"times"`
 	HoursOpen  map[string]bool  `json:"hours_open,omitempty"`
 	Cancelled  map[string]int   `json:"cancelled,omitempty"` // per service today: places back in its quota
+	LastAlert  uint64           `json:"last_alert,omitempty"`
 }
 
 type eventRecord struct {
@@ -256,14 +318,17 @@ type eventRecord struct {
 	Reason  string        `json:"reason,omitempty"`
 	From    string        `json:"from,omitempty"`
 	Subject string        `json:"subj,omitempty"`
-	Alert   *hallq.Alert  `json:"alert,omitempty"`
+	Alert   *alertRecord  `json:"alert,omitempty"`
 
 	Complaint uint64 `json:"cpl,omitempty"` // the complaint's id
 }
 
 func encodeEvent(e *hallq.Event) eventRecord {
 	r := eventRecord{Type: string(e.Type), At: nanos(e.At), Staff: e.Staff, Mode: string(e.Mode),
-		Reason: e.Reason, From: e.From, Subject: e.Subject, Alert: e.Alert}
+		Reason: e.Reason, From: e.From, Subject: e.Subject}
+	if e.Alert != nil {
+		r.Alert = encodeAlert(e.Alert)
+	}
 	if e.Counter != nil {
 		r.Counter = e.Counter.ID
 	}

@@ -20,7 +20,10 @@ const maxReportDays = 400
 // only their ids.
 func (r *eventRecord) event(seq uint64) hallq.Event {
 	e := hallq.Event{Seq: seq, Type: hallq.EventType(r.Type), At: fromNanos(r.At), Staff: r.Staff,
-		Mode: hallq.CallMode(r.Mode), Reason: r.Reason, From: r.From, Subject: r.Subject, Alert: r.Alert}
+		Mode: hallq.CallMode(r.Mode), Reason: r.Reason, From: r.From, Subject: r.Subject}
+	if r.Alert != nil {
+		e.Alert = r.Alert.alert()
+	}
 	if r.Counter != "" {
 		e.Counter = &hallq.Counter{ID: r.Counter}
 	}

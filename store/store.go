@@ -45,10 +45,14 @@ var (
 	bucketDevToken   = []byte("device_tokens") // SHA-256 of the token → id
 	bucketComplain   = []byte("complaints")    // id → complaintRecord
 	bucketCardVisits = []byte("card_visits")   // first 8 bytes of a card's key, ticket id → nothing
+	bucketAlerts     = []byte("alerts")        // id → alertRecord, every alert ever raised
+	bucketAlertsOpen = []byte("alerts_open")   // id → nothing: the alerts not resolved, read at start-up
+	bucketOutbox     = []byte("outbox")        // sequence → outboxRecord: escalations the webhook has not taken yet
 
 	allBuckets = [][]byte{bucketMeta, bucketTickets, bucketOpen, bucketCounters, bucketEvents,
 		bucketDays, bucketCards, bucketUsers, bucketSessions, bucketIdem, bucketIdemTime,
-		bucketDevices, bucketDevToken, bucketComplain, bucketImages, bucketVoice, bucketCardVisits}
+		bucketDevices, bucketDevToken, bucketComplain, bucketImages, bucketVoice, bucketCardVisits,
+		bucketAlerts, bucketAlertsOpen, bucketOutbox}
 
 	keySchema  = []byte("schema")
 	keyCardKey = []byte("card_key")
@@ -292,7 +296,7 @@ func (s *Store) load() error {
 		}
 		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers, Voice: cfg.Voice,
 			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
-			Times: cur.Times, HoursOpen: cur.HoursOpen, Cancelled: cur.Cancelled}
+			Times: cur.Times, HoursOpen: cur.HoursOpen, Cancelled: cur.Cancelled, LastAlert: cur.LastAlert}
 		for i := range cur.Calls {
 			st.Calls = append(st.Calls, cur.Calls[i].call())
 		}
@@ -306,6 +310,18 @@ func (s *Store) load() error {
 				return fmt.Errorf("reading counter %s: %w", k, err)
 			}
 			st.Counters = append(st.Counters, r.counter())
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		alerts := tx.Bucket(bucketAlerts)
+		err = tx.Bucket(bucketAlertsOpen).ForEach(func(k, _ []byte) error {
+			a, err := getAlert(alerts, btoi(k))
+			if err != nil {
+				return err
+			}
+			st.Alerts = append(st.Alerts, *a)
 			return nil
 		})
 		if err != nil {
@@ -722,6 +738,12 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 			return err
 		}
 	}
+	if err := putAlerts(tx, ch.Alerts); err != nil {
+		return err
+	}
+	if err := enqueueEscalations(tx, w.floor, ch.Escalations); err != nil {
+		return err
+	}
 	events := tx.Bucket(bucketEvents)
 	for i := range ch.Events {
 		e := &ch.Events[i]
@@ -772,7 +794,8 @@ func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
 
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
 	st := f.Cursor()
-	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times, HoursOpen: st.HoursOpen, Cancelled: st.Cancelled}
+	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times,
+		HoursOpen: st.HoursOpen, Cancelled: st.Cancelled, LastAlert: st.LastAlert}
 	for i := range st.Calls {
 		r.Calls = append(r.Calls, encodeCall(&st.Calls[i]))
 	}

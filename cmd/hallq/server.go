@@ -66,7 +66,8 @@ func newServer(st *store.Store, c config) *server {
 	displays.Routes(r)
 	counters := &counter.Handler{Counters: st, Tickets: st, Ratings: st, Complaints: st, Feed: st, Auth: auth}
 	counters.Routes(r)
-	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Publicity: st, Reports: st, Feed: st, Auth: auth, Now: time.Now}
+	managers := &manager.Handler{Hall: st, Cards: st, Users: st, Devices: st, Backup: st, Publicity: st, Reports: st,
+		Alerts: st, Staffing: st, Feed: st, Auth: auth, Now: time.Now}
 	managers.Routes(r)
 
 	monitor := metrics.New(st, map[string]func() int{
