@@ -20,6 +20,10 @@ type Stats struct {
 	ByTier    map[string]*Figures `json:"by_tier"`
 	ByCounter map[string]*Figures `json:"by_counter"`
 	ByStaff   map[string]*Figures `json:"by_staff"`
+	// ByHour is by the hour of the hall's clock, "00" to "23", each event
+	// in the hour it happened: tickets in the hour they were issued, waits
+	// in the hour they were called. Over several days the hours add up.
+	ByHour map[string]*Figures `json:"by_hour"`
 }
 
 // Figures are the statistics of one group of ticket legs.
@@ -78,10 +82,11 @@ type Accuracy struct {
 
 // ComputeStats returns the statistics of the events of hall days from to
 // to, in commit order. targets are the services' target waits in seconds,
-// by service id, as the hall is configured now.
-func ComputeStats(from, to string, events []Event, targets map[string]int) *Stats {
+// by service id, as the hall is configured now; loc is the hall's time
+// zone, for the hours.
+func ComputeStats(from, to string, events []Event, targets map[string]int, loc *time.Location) *Stats {
 	s := &Stats{From: from, To: to, ByService: map[string]*Figures{}, ByTier: map[string]*Figures{},
-		ByCounter: map[string]*Figures{}, ByStaff: map[string]*Figures{}}
+		ByCounter: map[string]*Figures{}, ByStaff: map[string]*Figures{}, ByHour: map[string]*Figures{}}
 	group := func(m map[string]*Figures, key string) *Figures {
 		if key == "" {
 			return nil
@@ -107,7 +112,7 @@ func ComputeStats(from, to string, events []Event, targets map[string]int) *Stat
 		if e.Type == TicketTransferred {
 			service = e.From // the leg that ended was of the service it left
 		}
-		all := []*Figures{&s.Figures, group(s.ByService, service), group(s.ByTier, t.Tier)}
+		all := []*Figures{&s.Figures, group(s.ByService, service), group(s.ByTier, t.Tier), group(s.ByHour, e.At.In(loc).Format("15"))}
 		var counter, staff string
 		switch {
 		case e.Type == TicketRated:
@@ -124,7 +129,7 @@ func ComputeStats(from, to string, events []Event, targets map[string]int) *Stat
 			}
 		}
 	}
-	for _, f := range append([]*Figures{&s.Figures}, values(s.ByService, s.ByTier, s.ByCounter, s.ByStaff)...) {
+	for _, f := range append([]*Figures{&s.Figures}, values(s.ByService, s.ByTier, s.ByCounter, s.ByStaff, s.ByHour)...) {
 		f.finish()
 	}
 	return s

@@ -87,6 +87,7 @@ func TestHandler_Stats(t *testing.T) {
 		ByService map[string]figures `json:"by_service"`
 		ByCounter map[string]figures `json:"by_counter"`
 		ByStaff   map[string]figures `json:"by_staff"`
+		ByHour    map[string]figures `json:"by_hour"`
 	}
 	h.Do(t, "GET", "/api/v1/stats", nil, admin).Want(t, http.StatusOK).Decode(t, &s)
 	if s.From != "2026-11-25" || s.To != "2026-11-25" {
@@ -117,6 +118,16 @@ func TestHandler_Stats(t *testing.T) {
 	}
 	if got := s.ByStaff["clerk01"]; got.Served != 2 || got.Ratings.N != 1 {
 		t.Errorf("clerk01: %+v", got)
+	}
+	tickets, served := 0, 0
+	for hour, f := range s.ByHour {
+		if len(hour) != 2 || hour < "00" || hour > "23" {
+			t.Errorf("by_hour key %q, want 00 to 23", hour)
+		}
+		tickets, served = tickets+f.Tickets, served+f.Served
+	}
+	if tickets != 3 || served != 2 {
+		t.Errorf("by_hour adds up to %d tickets, %d served; want 3 and 2: %+v", tickets, served, s.ByHour)
 	}
 
 	h.Do(t, "GET", "/api/v1/stats?from=2026-11-26&to=2026-11-20", nil, admin).WantError(t, http.StatusBadRequest, "invalid")

@@ -111,12 +111,14 @@ func (s *Store) FindStats(ctx context.Context, from, to string) (*hallq.Stats, e
 		return nil, err
 	}
 	targets := map[string]int{}
+	var loc *time.Location
 	s.read(func(f *hallq.Floor) {
 		for _, sv := range f.Services(s.now()) {
 			targets[sv.ID] = sv.TargetWaitS
 		}
+		loc = f.Days().Location()
 	})
-	return hallq.ComputeStats(from, to, events, targets), nil
+	return hallq.ComputeStats(from, to, events, targets, loc), nil
 }
 
 // FindLegs returns the ticket legs of hall days from to to, for the

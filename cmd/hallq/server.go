@@ -17,6 +17,7 @@ import (
 	"hallq/manager"
 	"hallq/metrics"
 	"hallq/store"
+	"hallq/internal/webhook"
 	"hallq/web"
 )
 
@@ -87,7 +88,10 @@ func newServer(st *store.Store, c config) *server {
 		}
 		files.ServeHTTP(w, r)
 	})))
-	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run, monitor.Run}}
+	// The escalations go to the hall's webhook beside the views: a slow
+	// receiver never holds up a page.
+	escalations := &webhook.Sender{Outbox: st}
+	return &server{Handler: r, views: []func(context.Context){kiosks.Run, displays.Run, counters.Run, managers.Run, monitor.Run, escalations.Run}}
 }
 
 // run runs the live views until ctx ends; each closes its websockets with a
