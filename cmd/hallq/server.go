@@ -13,11 +13,11 @@ import (
 	"hallq/assets"
 	"hallq/counter"
 	"hallq/display"
+	"hallq/internal/webhook"
 	"hallq/kiosk"
 	"hallq/manager"
 	"hallq/metrics"
 	"hallq/store"
-	"hallq/internal/webhook"
 	"hallq/web"
 )
 
