@@ -31,7 +31,7 @@ func startHub(t *testing.T) (*hubtest.Hub, *manager.Handler) {
 	var m *manager.Handler
 	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
 		m = &manager.Handler{Hall: h.Store, Cards: h.Store, Users: h.Store, Devices: h.Store, Backup: h.Store, Publicity: h.Store, Reports: h.Store,
-			Feed: h.Store, Auth: h.Auth, Now: h.Clock.Now}
+			Alerts: h.Store, Staffing: h.Store, Feed: h.Store, Auth: h.Auth, Now: h.Clock.Now}
 		m.Routes(r)
 		r.Post("/api/v1/devices/pair", h.Auth.HandlePair)
 		r.With(h.Auth.RequireDevice(hallq.DevicePad)).Get("/test/pad", func(w http.ResponseWriter, r *http.Request) {

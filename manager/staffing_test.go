@@ -7,24 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"hallq"
 	"hallq/internal/hubtest"
-	"hallq/manager"
 )
-
-// newStaffingHub starts a hub with the manager routes and the store as
-// their staffing advice, and returns it with the admin's credentials.
-func newStaffingHub(t *testing.T) (*hubtest.Hub, hubtest.Request) {
-	t.Helper()
-	h := hubtest.New(t, func(r chi.Router, h *hubtest.Hub) {
-		m := &manager.Handler{Hall: h.Store, Cards: h.Store, Users: h.Store, Devices: h.Store, Backup: h.Store,
-			Publicity: h.Store, Reports: h.Store, Staffing: h.Store, Feed: h.Store, Auth: h.Auth, Now: h.Clock.Now}
-		m.Routes(r)
-	})
-	return h, hubtest.Bearer(h.Manager(t))
-}
 
 // staffingError is the body of an error reply, with the field it names.
 type staffingError struct {
@@ -32,7 +17,7 @@ type staffingError struct {
 }
 
 func TestHandler_Staffing(t *testing.T) {
-	h, admin := newStaffingHub(t)
+	h, admin := newHub(t)
 	// Two A tickets and a B over an hour ago, then three A and a C within it.
 	for _, svc := range []string{"A", "A", "B"} {
 		h.Issue(t, hallq.IssueRequest{Service: svc})
