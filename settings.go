@@ -125,13 +125,14 @@ func (s *Settings) validate() (*time.Location, error) {
 	if !(s.ServiceLevelGoal > 0 && s.ServiceLevelGoal < 1) {
 		return nil, WithField(Errorf(EINVALID, "The service level goal is a fraction between 0 and 1, for example 0.8."), "service_level_goal")
 	}
-	if s.Escalation == nil {
-		e := DefaultEscalation
-		s.Escalation = &e
+	e := DefaultEscalation
+	if s.Escalation != nil {
+		e = *s.Escalation // a copy: the settings' copies share the pointer
 	}
-	if err := s.Escalation.validate(); err != nil {
+	if err := e.validate(); err != nil {
 		return nil, err
 	}
+	s.Escalation = &e
 	return loc, nil
 }
 
