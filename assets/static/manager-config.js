@@ -48,7 +48,19 @@ export function hallTab() {
             { key: "recall_limit", t: "recallLimit", type: "int", hint: "recallLimitHint" },
             { key: "recall_tolerance_s", t: "recallTol", type: "min" },
             { key: "pause_alert_s", t: "pauseAlert", type: "min" },
+            // A fraction, typed and sent as it is, so that a PUT takes back
+            // exactly the goal the GET gave.
+            { key: "service_level_goal", t: "slGoal", type: "int", hint: "slGoalHint" },
+            { key: "escalation.respond_s", t: "escRespond", type: "min", hint: "escRespondHint" },
+            { key: "escalation.level3_after_s", t: "escLevel3", type: "min", hint: "escLevel3Hint" },
+            { key: "escalation.webhook_url", t: "escWebhook", max: 2000, half: true },
           ],
+          // A hub that gave no escalation, or no goal, is sent none back.
+          shape: (body) => {
+            const e = body.escalation;
+            if (e && e.respond_s === "" && e.level3_after_s === "" && !e.webhook_url) delete body.escalation;
+            if (body.service_level_goal === "") delete body.service_level_goal;
+          },
           send: (body) => request("PUT", "/api/v1/hall", { body }),
           done: (reply) => facts(reply.data),
         });
@@ -58,6 +70,8 @@ export function hallTab() {
         const info = el("dl", { class: "mfacts" },
           words("dt", "publicUrl"), el("dd", {}, url),
           words("dt", "today"), el("dd", {}, today));
+        const goal = form.el.querySelector('[data-field="service_level_goal"] input');
+        Object.assign(goal, { step: "0.01", min: "0", max: "1", inputMode: "decimal" });
         panel.replaceChildren(warn, info, form.el);
       }
       const r = await request("GET", "/api/v1/hall");

@@ -1,6 +1,9 @@
-// manager.js: the configuration side of the manager's page, /manager. It
-// wires the modules that do the work:
+// manager.js: the manager's page, /manager: the hall live, and its
+// configuration. It wires the modules that do the work:
 //
+//	manager-live.js     Live (the default tab): the hall now and today, over
+//	                    /ws/manager, with manager-alerts.js (alerts, the
+//	                    alarm), manager-charts.js, manager-staffing.js
 //	manager-words.js    the page's words in Chinese and English
 //	manager-forms.js    a form bound to one object of the API (GET, then PUT back)
 //	manager-lists.js    a list of objects with the editor of one
@@ -25,10 +28,12 @@ import { countersTab, devicesTab, hallTab, servicesTab, staffTab, tiersTab } fro
 import { slidesTab, voiceTab } from "/assets/manager-media.js";
 import { cardsTab } from "/assets/manager-cards.js";
 import { reportsTab } from "/assets/manager-reports.js";
+import { liveLang, liveTab, startLive } from "/assets/manager-live.js";
 
 const $ = (id) => document.getElementById(id);
 
 const TABS = {
+  live: liveTab(),
   hall: hallTab(),
   services: servicesTab(),
   tiers: tiersTab(),
@@ -50,7 +55,7 @@ function view(v) {
 }
 
 async function showTab(name) {
-  if (!TABS[name]) name = "hall";
+  if (!TABS[name]) name = "live";
   current = name;
   document.body.dataset.tab = name;
   document.body.dataset.ready = "";
@@ -71,6 +76,7 @@ async function start() {
   L.toggle($("lang-toggle"), () => {
     const name = $("hall-name").dataset.name;
     if (name) $("hall-name").textContent = text(JSON.parse(name), L.lang);
+    liveLang();
     if (document.body.dataset.view === "work") showTab(current);
     else if (document.body.dataset.view === "denied") $("denied-text").textContent = L.t("deniedText", $("who").textContent);
   });
@@ -98,6 +104,8 @@ async function start() {
   }
   for (const b of document.querySelectorAll(".mtabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
   view("work");
+  $("sound-toggle").hidden = false;
+  startLive();
   await showTab(location.hash.slice(1));
 }
 
