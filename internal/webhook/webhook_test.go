@@ -162,7 +162,7 @@ func TestSender_AtLeastOnceAcrossRestarts(t *testing.T) {
 	recv.mu.Lock()
 	recv.failing = 2
 	recv.mu.Unlock()
-	h = start(t, path, clock)
+	start(t, path, clock) // stopped at the end of the test
 	d = recv.next(t)
 	if want := "alert-1-level-3"; d.event != want || d.body.Level != 3 || d.body.Alert.Level != 3 {
 		t.Errorf("level 3: %+v", d)
