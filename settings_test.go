@@ -209,12 +209,37 @@ func TestFloor_UpdateSettings(t *testing.T) {
 			{"RecallLimitNegative", hallq.SettingsUpdate{RecallLimit: ptr(-1)}},
 			{"RecallLimitHigh", hallq.SettingsUpdate{RecallLimit: ptr(21)}},
 			{"ToleranceNegative", hallq.SettingsUpdate{RecallToleranceS: ptr(-1)}},
+			{"GoalOne", hallq.SettingsUpdate{ServiceLevelGoal: ptr(1.0)}},
+			{"GoalNegative", hallq.SettingsUpdate{ServiceLevelGoal: ptr(-0.5)}},
+			{"RespondShort", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 59, Level3AfterS: 3600}}},
+			{"Level3First", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 900, Level3AfterS: 900}}},
+			{"Level3Late", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 900, Level3AfterS: 31 * 86400}}},
+			{"WebhookNotHTTP", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 900, Level3AfterS: 3600, WebhookURL: "ftp://region.example/x"}}},
+			{"WebhookNoHost", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 900, Level3AfterS: 3600, WebhookURL: "https:///x"}}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				f := newFloor(t)
 				_, err := f.UpdateSettings(t0, manager, tt.u)
 				wantCode(t, err, hallq.EINVALID)
 			})
+		}
+	})
+
+	t.Run("Escalation", func(t *testing.T) {
+		f := newFloor(t)
+		if s := f.Settings(); s.ServiceLevelGoal != 0.8 || s.Escalation == nil || *s.Escalation != hallq.DefaultEscalation {
+			t.Fatalf("defaults: goal %v, escalation %+v", s.ServiceLevelGoal, s.Escalation)
+		}
+		e := &hallq.Escalation{RespondS: 600, Level3AfterS: 1800, WebhookURL: " https://region.example/hallq?key=s3cret "}
+		if _, err := f.UpdateSettings(t0, manager, hallq.SettingsUpdate{ServiceLevelGoal: ptr(0.9), Escalation: e}); err != nil {
+			t.Fatal(err)
+		}
+		s := f.Settings()
+		if s.ServiceLevelGoal != 0.9 || s.Escalation.RespondS != 600 || s.Escalation.WebhookURL != "https://region.example/hallq?key=s3cret" {
+			t.Errorf("settings: goal %v, escalation %+v", s.ServiceLevelGoal, s.Escalation)
+		}
+		if e.WebhookURL != " https://region.example/hallq?key=s3cret " {
+			t.Errorf("the update was changed in place: %q", e.WebhookURL)
 		}
 	})
 

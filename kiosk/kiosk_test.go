@@ -100,12 +100,16 @@ func addCard(t *testing.T, h *hubtest.Hub, c hallq.Card) {
 func TestHall(t *testing.T) {
 	h := newHub(t, limits{})
 	var hall struct {
-		Services  []struct{ ID string }
-		Tiers     []struct{ ID string }
-		Languages []string
-		TimeZone  string `json:"time_zone"`
+		Services   []struct{ ID string }
+		Tiers      []struct{ ID string }
+		Languages  []string
+		TimeZone   string                       `json:"time_zone"`
+		Escalation *struct{ WebhookURL string } `json:"escalation"`
 	}
 	h.Do(t, "GET", "/api/v1/hall", nil).Want(t, http.StatusOK).Decode(t, &hall)
+	if hall.Escalation != nil {
+		t.Errorf("the public hall shows its escalation: %+v", hall.Escalation)
+	}
 	if got, want := len(hall.Services), 3; got != want {
 		t.Errorf("%d services, want %d", got, want)
 	}
