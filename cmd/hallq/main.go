@@ -12,6 +12,9 @@
 //	-issue-rate      HALLQ_ISSUE_RATE      tickets per minute per client (default 60, 0 = off)
 //	-staff-nets      HALLQ_STAFF_NETS      networks staff and managers may work from
 //	-time-zone       HALLQ_TIME_ZONE       the hall's time zone, on first start
+//
+// `hallq -check -db FILE` checks a database file (a stopped hub's, or a
+// backup) page by page and exits 0 when it checks out, 1 otherwise.
 package main
 
 import (
@@ -61,6 +64,7 @@ type config struct {
 	proxies       []netip.Prefix
 	tlsCert       string
 	tlsKey        string
+	check         bool // check the database file and exit
 }
 
 // parseConfig reads the flags, each defaulting to its environment variable.
@@ -85,6 +89,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&readTimeout, "read-timeout", readTimeout, "the longest a client may take to send a whole request, body included (HALLQ_READ_TIMEOUT)")
 	fs.StringVar(&proxies, "trusted-proxies", env("HALLQ_TRUSTED_PROXIES", ""), "comma-separated addresses or networks (CIDR) of proxies in front of the hub whose X-Forwarded-For is believed, e.g. 127.0.0.1 for a TLS proxy on this PC (HALLQ_TRUSTED_PROXIES)")
 	fs.StringVar(&c.tlsCert, "tls-cert", env("HALLQ_TLS_CERT", ""), "certificate file (PEM) to serve HTTPS with, no proxy needed; with -tls-key (HALLQ_TLS_CERT)")
+	fs.BoolVar(&c.check, "check", false, "check the database file page by page, read-only, and exit: 0 when it checks out, 1 otherwise; for a stopped hub's file or a backup")
 	fs.StringVar(&c.tlsKey, "tls-key", env("HALLQ_TLS_KEY", ""), "the certificate's private key file (PEM) (HALLQ_TLS_KEY)")
 	fs.StringVar(&conns, "max-conns-per-client", env("HALLQ_MAX_CONNS_PER_CLIENT", "256"), "connections one client address (IPv6: one /64) may hold open; 0 = no cap; raise it when many phones share one carrier address (HALLQ_MAX_CONNS_PER_CLIENT)")
 	if err := fs.Parse(args); err != nil {
@@ -150,6 +155,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	if err != nil {
 		return err
 	}
+	if c.check {
+		return checkFile(c.db, out)
+	}
 	log := slog.New(slog.NewTextHandler(out, nil))
 	slog.SetDefault(log)
 
@@ -175,6 +183,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		return err
 	}
 	defer st.Close()
+	go st.CheckInBackground() // every page read once, beside the hall
 	generated, err := st.EnsureAdmin(ctx, c.adminPassword)
 	if err != nil {
 		return err
@@ -310,4 +319,21 @@ func lanAddress() net.IP {
 		return other
 	}
 	return net.IPv4(127, 0, 0, 1)
+}
+
+// checkFile is `hallq -check`: it reports what a full check of the database
+// file found, and fails when it is damaged.
+func checkFile(path string, out io.Writer) error {
+	r, err := store.Check(path)
+	if err != nil {
+		return err
+	}
+	if !r.OK() {
+		for _, p := range r.Problems {
+			fmt.Fprintf(out, "hallq: %s: %s\n", path, p)
+		}
+		return fmt.Errorf("the database %s is damaged (%d problems): restore the last backup in its place", path, len(r.Problems))
+	}
+	fmt.Fprintf(out, "hallq: %s checks out: %d bytes, %d pages in use, %d tickets\n", path, r.Size, r.Pages, r.Tickets)
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -199,5 +200,29 @@ func TestHub_OddRequests(t *testing.T) {
 		if tt.want == 404 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: %s, want the API's JSON error", tt.method, tt.path, res.Header.Get("Content-Type"))
 		}
+	}
+}
+
+// TestHub_Check: `hallq -check` passes a stopped hub's file, refuses to
+// check one a hub has open, and fails a file with zeroed pages.
+func TestHub_Check(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hallq.db")
+	hub := startHub(t, db)
+	if out, err := runBinary(t, "-check", "-db", db); err == nil || !strings.Contains(out, "in use by a running hub") {
+		t.Errorf("checking a file in use: %v\n%s", err, out)
+	}
+	hub.stop(t)
+	out, err := runBinary(t, "-check", "-db", db)
+	if err != nil || !strings.Contains(out, "checks out") {
+		t.Fatalf("checking a stopped hub's file: %v\n%s", err, out)
+	}
+	f, err := os.OpenFile(db, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt(make([]byte, 5*4096), 3*4096)
+	f.Close()
+	if out, err := runBinary(t, "-check", "-db", db); err == nil || !strings.Contains(out, "damaged") {
+		t.Errorf("checking a file with zeroed pages: %v\n%s", err, out)
 	}
 }

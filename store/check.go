@@ -1,0 +1,169 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// CheckReport is what a full check of a database file found.
+type CheckReport struct {
+	Path     string
+	Size     int64    // bytes on disk
+	Pages    int      // pages in use by the newest transaction
+	Tickets  int      // every ticket ever issued
+	Problems []string // empty when the file checks out
+}
+
+// OK reports whether the file checks out.
+func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
+
+// maxProblems bounds the problems a check lists: a file that fails that
+// often is to be restored, not read.
+const maxProblems = 20
+
+// Check reads every page of the database file at path, read-only, as
+// `hallq -check` does: bbolt's own consistency check (every page reachable
+// once, no page both free and in use, every branch in order), the hall's
+// configuration and running state decoded, and every ticket record. An
+// error means the file could not be checked at all (missing, in use by a
+// running hub); a damaged file is a report with problems.
+func Check(path string) (*CheckReport, error) {
+	r := &CheckReport{Path: path}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("the database %s: %w", path, err)
+	}
+	r.Size = fi.Size()
+	if r.Size == 0 {
+		r.Problems = append(r.Problems, "it is empty")
+		return r, nil
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("the database %s is in use by a running hub; check a copy instead (GET /api/v1/backup), or stop the hub first", path)
+	case err != nil:
+		r.Problems = append(r.Problems, err.Error())
+		return r, nil
+	}
+	defer db.Close()
+	if err := checkLength(db, path); err != nil {
+		r.Problems = append(r.Problems, err.Error())
+		return r, nil
+	}
+	err = db.View(func(tx *bbolt.Tx) error {
+		r.Pages = int(tx.Size() / int64(db.Info().PageSize))
+		r.Problems = append(r.Problems, checkTx(tx)...)
+		if len(r.Problems) == 0 {
+			r.Tickets, r.Problems = checkRecords(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		r.Problems = append(r.Problems, err.Error())
+	}
+	return r, nil
+}
+
+// checkTx runs bbolt's consistency check of every page, and turns the panic
+// of a page that does not read into a problem.
+func checkTx(tx *bbolt.Tx) (problems []string) {
+	defer func() {
+		if p := recover(); p != nil {
+			problems = append(problems, fmt.Sprintf("a page does not read: %v", p))
+		}
+	}()
+	more := 0
+	for err := range tx.Check() { // read to the end: the checker stops only then
+		if len(problems) < maxProblems {
+			problems = append(problems, err.Error())
+		} else {
+			more++
+		}
+	}
+	if more > 0 {
+		problems = append(problems, fmt.Sprintf("… and %d more", more))
+	}
+	return problems
+}
+
+// checkRecords reads every record of every bucket, which touches every page
+// in use, and decodes the hall's configuration, its running state and every
+// ticket. Unlike bbolt's check it is safe beside the writer: it reads one
+// consistent snapshot and nothing the writer changes.
+func checkRecords(tx *bbolt.Tx) (tickets int, problems []string) {
+	defer func() {
+		if p := recover(); p != nil {
+			problems = append(problems, fmt.Sprintf("a page does not read: %v", p))
+		}
+	}()
+	for _, b := range allBuckets {
+		if tx.Bucket(b) == nil {
+			problems = append(problems, fmt.Sprintf("bucket %s is missing", b))
+		}
+	}
+	if len(problems) > 0 {
+		return 0, problems
+	}
+	meta := tx.Bucket(bucketMeta)
+	var cfg configRecord
+	if err := json.Unmarshal(meta.Get(keyConfig), &cfg); err != nil {
+		problems = append(problems, "the hall's configuration does not read: "+err.Error())
+	}
+	var cur cursorRecord
+	if err := json.Unmarshal(meta.Get(keyCursor), &cur); err != nil {
+		problems = append(problems, "the hall's running state does not read: "+err.Error())
+	}
+	for _, name := range allBuckets {
+		err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+			if string(name) != string(bucketTickets) {
+				return nil
+			}
+			tickets++
+			var t ticketRecord
+			if len(k) != 8 || json.Unmarshal(v, &t) != nil {
+				problems = append(problems, fmt.Sprintf("ticket record %x does not read", k))
+			}
+			if len(problems) >= maxProblems {
+				return errors.New("… and more")
+			}
+			return nil
+		})
+		if err != nil {
+			problems = append(problems, err.Error())
+			break
+		}
+	}
+	return tickets, problems
+}
+
+// CheckInBackground reads every record of the open database once, in a
+// read transaction beside the hall (it neither stops nor slows the writer),
+// and logs the outcome: a damaged page found now is found before a
+// customer's request trips on it. bbolt's own check of the free pages is
+// left to `hallq -check`: it is not safe beside a writer. It returns the
+// problems found.
+func (s *Store) CheckInBackground() []string {
+	var problems []string
+	started := time.Now()
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		_, problems = checkRecords(tx)
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		s.log.Error("store: the database is damaged: back up what you can now (GET /api/v1/backup), stop the hub and restore the last good backup",
+			"problems", len(problems), "first", problems[0])
+		return problems
+	}
+	s.log.Info("store: the database checks out", "took", time.Since(started).Round(time.Millisecond))
+	return nil
+}
