@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -103,4 +104,37 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// HostCheck refuses with 403 every request whose Host is not one of the
+// hub's own names: an IP address (the hall's devices use the hub's
+// address), localhost, or one of names (the -public-url's host, the
+// -hostnames, this machine's name). A page on another site whose name was
+// pointed at the hub (DNS rebinding) sends its own name as Host, and as
+// Origin, so that the same-origin check alone would pass it.
+func HostCheck(names []string) func(http.Handler) http.Handler {
+	allowed := map[string]bool{"localhost": true}
+	for _, n := range names {
+		if n = canonicalName(n); n != "" {
+			allowed[n] = true
+		}
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			host := canonicalName(r.Host)
+			if _, err := netip.ParseAddr(host); err != nil && !allowed[host] {
+				Error(w, r, hallq.Errorf(hallq.EFORBIDDEN,
+					"This hub does not answer to the name %q; use its address, or start it with -hostnames %s if that is its name.", host, host))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// canonicalName returns the host name of a Host header or URL host, in
+// lower case, without port, brackets or a final dot.
+func canonicalName(hostport string) string {
+	u := url.URL{Host: strings.ToLower(strings.TrimSpace(hostport))}
+	return strings.TrimSuffix(u.Hostname(), ".")
 }

@@ -176,3 +176,53 @@ func TestIdempotencyKey(t *testing.T) {
 		})
 	}
 }
+
+// TestHostCheck: a request to one of the hub's names, or to an address,
+// passes; a name the hub does not know (a rebound DNS name) is refused, on
+// every method, even with a matching Origin.
+func TestHostCheck(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+	srv := httptest.NewServer(web.HostCheck([]string{"Hall-PC", "queue.branch.example."})(web.SameOrigin(ok)))
+	defer srv.Close()
+	for _, tt := range []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:8080", 204},
+		{"192.168.1.10", 204},
+		{"[fe80::1]:8080", 204},
+		{"[::1]", 204},
+		{"localhost:8080", 204},
+		{"hall-pc:8080", 204},
+		{"HALL-PC", 204},
+		{"queue.branch.example", 204},
+		{"queue.branch.example.:443", 204},
+		{"evil.example:8080", 403},
+		{"hall-pc.evil.example", 403},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			for _, method := range []string{"GET", "POST"} {
+				req, err := http.NewRequest(method, srv.URL+"/api/v1/tickets", strings.NewReader("{}"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Host = tt.host
+				req.Header.Set("Origin", "http://"+tt.host)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.want == 403 {
+					readError(t, resp, 403, hallq.EFORBIDDEN)
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tt.want {
+					t.Errorf("%s with Host %q: %d, want %d", method, tt.host, resp.StatusCode, tt.want)
+				}
+			}
+		})
+	}
+}

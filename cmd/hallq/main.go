@@ -12,6 +12,7 @@
 //	-issue-rate      HALLQ_ISSUE_RATE      tickets per minute per client (default 60, 0 = off)
 //	-staff-nets      HALLQ_STAFF_NETS      networks staff and managers may work from
 //	-time-zone       HALLQ_TIME_ZONE       the hall's time zone, on first start
+//	-hostnames       HALLQ_HOSTNAMES       names the hub answers to besides its addresses
 //
 // `hallq -check -db FILE` checks a database file (a stopped hub's, or a
 // backup) page by page and exits 0 when it checks out, 1 otherwise.
@@ -28,6 +29,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -64,7 +66,8 @@ type config struct {
 	proxies       []netip.Prefix
 	tlsCert       string
 	tlsKey        string
-	check         bool // check the database file and exit
+	check         bool     // check the database file and exit
+	hostnames     []string // the names the hub answers to, besides addresses
 }
 
 // parseConfig reads the flags, each defaulting to its environment variable.
@@ -76,7 +79,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return def
 	}
 	var c config
-	var rate, nets, conns, proxies string
+	var rate, nets, conns, proxies, hostnames string
 	fs := flag.NewFlagSet("hallq", flag.ContinueOnError)
 	fs.StringVar(&c.addr, "addr", env("HALLQ_ADDR", ":8080"), "address to listen on (HALLQ_ADDR)")
 	fs.StringVar(&c.db, "db", env("HALLQ_DB", "hallq.db"), "database file (HALLQ_DB)")
@@ -89,6 +92,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&readTimeout, "read-timeout", readTimeout, "the longest a client may take to send a whole request, body included (HALLQ_READ_TIMEOUT)")
 	fs.StringVar(&proxies, "trusted-proxies", env("HALLQ_TRUSTED_PROXIES", ""), "comma-separated addresses or networks (CIDR) of proxies in front of the hub whose X-Forwarded-For is believed, e.g. 127.0.0.1 for a TLS proxy on this PC (HALLQ_TRUSTED_PROXIES)")
 	fs.StringVar(&c.tlsCert, "tls-cert", env("HALLQ_TLS_CERT", ""), "certificate file (PEM) to serve HTTPS with, no proxy needed; with -tls-key (HALLQ_TLS_CERT)")
+	fs.StringVar(&hostnames, "hostnames", env("HALLQ_HOSTNAMES", ""), "comma-separated names the hub answers to besides its addresses, localhost, this machine's name and the -public-url's; requests to any other name are refused, against DNS rebinding (HALLQ_HOSTNAMES)")
 	fs.BoolVar(&c.check, "check", false, "check the database file page by page, read-only, and exit: 0 when it checks out, 1 otherwise; for a stopped hub's file or a backup")
 	fs.StringVar(&c.tlsKey, "tls-key", env("HALLQ_TLS_KEY", ""), "the certificate's private key file (PEM) (HALLQ_TLS_KEY)")
 	fs.StringVar(&conns, "max-conns-per-client", env("HALLQ_MAX_CONNS_PER_CLIENT", "256"), "connections one client address (IPv6: one /64) may hold open; 0 = no cap; raise it when many phones share one carrier address (HALLQ_MAX_CONNS_PER_CLIENT)")
@@ -134,6 +138,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("-staff-nets: %q is not a network like 192.168.1.0/24", n)
 		}
 		c.staffNets = append(c.staffNets, ipnet)
+	}
+	for _, h := range strings.Split(hostnames, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			c.hostnames = append(c.hostnames, h)
+		}
 	}
 	if c.publicURL != "" && !strings.HasPrefix(c.publicURL, "http://") && !strings.HasPrefix(c.publicURL, "https://") {
 		return c, fmt.Errorf("-public-url %q must start with http:// or https://", c.publicURL)
@@ -336,4 +345,18 @@ func checkFile(path string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "hallq: %s checks out: %d bytes, %d pages in use, %d tickets\n", path, r.Size, r.Pages, r.Tickets)
 	return nil
+}
+
+// names returns the names the hub answers to besides its addresses and
+// localhost: the -hostnames, the -public-url's host, this machine's name
+// (and its .local name on the hall's network).
+func (c config) names() []string {
+	names := append([]string(nil), c.hostnames...)
+	if u, err := url.Parse(c.publicURL); err == nil && u.Host != "" {
+		names = append(names, u.Hostname())
+	}
+	if h, err := os.Hostname(); err == nil && h != "" {
+		names = append(names, h, h+".local")
+	}
+	return names
 }

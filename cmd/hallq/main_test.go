@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -224,5 +225,46 @@ func TestHub_Check(t *testing.T) {
 	f.Close()
 	if out, err := runBinary(t, "-check", "-db", db); err == nil || !strings.Contains(out, "damaged") {
 		t.Errorf("checking a file with zeroed pages: %v\n%s", err, out)
+	}
+}
+
+// TestHub_DNSRebinding: a page on another site whose name was pointed at
+// the hub sends that name as Host and as Origin; the hub answers only to
+// its own names and addresses.
+func TestHub_DNSRebinding(t *testing.T) {
+	hub := startHub(t, filepath.Join(t.TempDir(), "hallq.db"), "-hostnames", "queue.branch.example")
+	for _, tt := range []struct {
+		method, host string
+		want         int
+	}{
+		{"GET", "evil.example", http.StatusForbidden},
+		{"POST", "evil.example", http.StatusForbidden},
+		{"GET", "queue.branch.example", http.StatusOK},
+		{"GET", "localhost", http.StatusOK},
+	} {
+		var body io.Reader
+		path := "/api/v1/hall"
+		if tt.method == "POST" {
+			path, body = "/api/v1/tickets", strings.NewReader(`{"service":"A"}`)
+		}
+		req, err := http.NewRequest(tt.method, hub.URL+path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = tt.host
+		req.Header.Set("Origin", "http://"+tt.host)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("%s %s with Host %s: %d %s, want %d", tt.method, path, tt.host, res.StatusCode, b, tt.want)
+		}
+		if tt.want == http.StatusForbidden && !strings.Contains(string(b), `"code":"forbidden"`) {
+			t.Errorf("%s with Host %s: %s, want the JSON error", tt.method, tt.host, b)
+		}
 	}
 }

@@ -34,7 +34,7 @@ type server struct {
 func newServer(st *store.Store, c config) *server {
 	auth := &web.Auth{Users: st, Sessions: st, Devices: st, StaffNets: c.staffNets, Secure: strings.HasPrefix(c.publicURL, "https://")}
 	r := chi.NewRouter()
-	r.Use(web.RealIP(c.proxies), web.Recover, middleware.GetHead, web.SecureHeaders, web.SameOrigin, auth.Identify)
+	r.Use(web.RealIP(c.proxies), web.Recover, middleware.GetHead, web.SecureHeaders, web.HostCheck(c.names()), web.SameOrigin, auth.Identify)
 	r.NotFound(web.NotFound)
 	r.MethodNotAllowed(web.MethodNotAllowed)
 
