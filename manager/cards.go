@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -84,12 +85,18 @@ func (h *Handler) handleCardImport(w http.ResponseWriter, r *http.Request) {
 	if allOrNone && len(rows.errors) > 0 {
 		rows.cards, rows.lines = nil, nil // a row that does not parse imports none
 	}
-	res, err := h.Cards.ImportCards(r.Context(), web.ActorFrom(r.Context()), rows.cards, rows.lines, allOrNone)
+	by := web.ActorFrom(r.Context())
+	res, err := h.Cards.ImportCards(r.Context(), by, rows.cards, rows.lines, allOrNone)
 	if err != nil {
+		slog.Warn("manager: a card import was not carried out", "by", by.Name, "rows", len(rows.cards), "err", err)
 		web.Error(w, r, err)
 		return
 	}
 	out := hallq.CardImport{Imported: res.Imported, Expired: res.Expired, Errors: append(rows.errors, res.Errors...)}
+	// The log says what was imported even when the client left before the
+	// answer: the import was carried out whole, in one transaction.
+	slog.Info("manager: cards imported", "by", by.Name, "imported", out.Imported, "refused", len(out.Errors),
+		"expired", len(out.Expired), "all_or_none", allOrNone, "client_gone", r.Context().Err() != nil)
 	slices.SortStableFunc(out.Errors, func(a, b hallq.ImportLine) int { return cmp.Compare(a.Line, b.Line) })
 	web.JSON(w, http.StatusOK, out)
 }

@@ -2,6 +2,7 @@ package manager_test
 
 import (
 	"bytes"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -222,4 +223,23 @@ func TestHandler_CardImport(t *testing.T) {
 		body := strings.Repeat(row, (16<<20)/len(row)+1)
 		h.Do(t, "POST", "/api/v1/cards/import", body, admin, csv).WantError(t, http.StatusRequestEntityTooLarge, "too_large")
 	})
+}
+
+// A card import leaves a line in the log with what it did, and no card
+// number or holder, also when its client gave up before the answer.
+func TestHandler_CardImportLogged(t *testing.T) {
+	h, admin := newHub(t)
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	body := "6222000011119991,gold,Zhang San,\n6222000011119992,nope,Li Si,\n"
+	h.Do(t, "POST", "/api/v1/cards/import", body, admin, hubtest.Header("Content-Type", "text/csv")).Want(t, http.StatusOK)
+	log := buf.String()
+	if !strings.Contains(log, "cards imported") || !strings.Contains(log, "by=admin") || !strings.Contains(log, "imported=1") || !strings.Contains(log, "refused=1") {
+		t.Errorf("log %q, want the import with its figures", log)
+	}
+	if strings.Contains(log, "6222") || strings.Contains(log, "9991") || strings.Contains(log, "Zhang") {
+		t.Errorf("log %q shows a card number or holder", log)
+	}
 }
