@@ -19,6 +19,10 @@ type IssueRequest struct {
 
 	By             Actor  `json:"-"`
 	IdempotencyKey string `json:"-"` // a retry with the same key returns the first ticket
+	// RefuseNew, when set, refuses a new ticket with this error, while a
+	// retry with a key seen before still gets its first ticket: a limit
+	// the client reached after that first request.
+	RefuseNew error `json:"-"`
 }
 
 // TicketService issues, finds and cancels tickets.

@@ -61,6 +61,7 @@ type Handler struct {
 	hub      web.Hub
 	phones   phones
 	printers printers
+	shares   quotaShares // today's tickets per client, against each quota
 }
 
 // Routes registers the handler's routes, with their full paths, on r.
@@ -131,17 +132,37 @@ func readTicketRequest(w http.ResponseWriter, r *http.Request) (hallq.IssueReque
 	return req, nil
 }
 
-// issue applies the rate limits and issues the ticket req asks for.
+// issue applies the rate limits and the quota share, and issues the ticket
+// req asks for.
 func (h *Handler) issue(w http.ResponseWriter, r *http.Request, req hallq.IssueRequest) {
+	issued := false // a new ticket: a retry's replay takes no more of a share
 	if err := h.checkLimits(r, req); err != nil {
 		web.Error(w, r, err)
 		return
+	}
+	if !unlimited(r) {
+		day, left, service, quota := h.quotaOf(req.Service)
+		client := web.ClientKeyOf(r)
+		if quota > 0 {
+			if share := QuotaShare(quota); !h.shares.take(day, service, client, share) {
+				// A retry of a ticket this client got still gets it.
+				req.RefuseNew = &web.RetryAfterError{Wait: left, Err: hallq.Errorf(hallq.ERATELIMITED,
+					"This device has taken its share of today's tickets for %s (%d of %d). A kiosk that gives out the hall's tickets must be paired: ask a manager (Manager, Devices).", service, share, quota)}
+			} else {
+				defer func() {
+					if !issued {
+						h.shares.giveBack(day, service, client)
+					}
+				}()
+			}
+		}
 	}
 	t, replayed, err := h.Tickets.IssueTicket(r.Context(), req)
 	if err != nil {
 		web.Error(w, r, err)
 		return
 	}
+	issued = !replayed
 	w.Header().Set("Location", "/api/v1/tickets/"+t.Token)
 	status := http.StatusCreated
 	if replayed {

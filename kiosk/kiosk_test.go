@@ -3,6 +3,7 @@ package kiosk_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -452,4 +453,40 @@ func TestStatusURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// One client that is not a paired kiosk, staff or the hub's own machine
+// takes at most its share of a service's daily quota; the others still get
+// theirs, and a retry with the same key takes no more of it.
+func TestQuotaShare(t *testing.T) {
+	h := newHub(t, limits{})
+	if _, err := h.Store.UpdateService(context.Background(), admin, "A", hallq.ServiceUpdate{DailyQuota: &[]int{80}[0]}); err != nil {
+		t.Fatal(err)
+	}
+	const body = `{"service":"A"}`
+	share := kiosk.QuotaShare(80)
+	if share != 8 {
+		t.Fatalf("the share of 80 is %d, want 8", share)
+	}
+	for i := range share {
+		key := hubtest.Header("Idempotency-Key", fmt.Sprintf("guest-%d", i))
+		wantStatus(t, serve(h, body, key), http.StatusCreated)
+		wantStatus(t, serve(h, body, key), http.StatusOK) // a retry
+	}
+	rec := serve(h, body)
+	wantStatus(t, rec, http.StatusTooManyRequests)
+	if !strings.Contains(rec.Body.String(), "share of today's tickets for A (8 of 80)") {
+		t.Errorf("refused with %s", rec.Body)
+	}
+	wantStatus(t, serve(h, `{"service":"B"}`), http.StatusCreated) // B has no quota
+	other := func(r *http.Request) { r.RemoteAddr = "198.51.100.9:4000" }
+	wantStatus(t, serve(h, body, other), http.StatusCreated)
+	issue(t, h, body) // loopback: the hub's own machine
+
+	// A new hall day, a new share.
+	h.Clock.Add(24 * time.Hour)
+	if err := h.Store.Maintain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, serve(h, body), http.StatusCreated)
 }

@@ -40,6 +40,9 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 		if err != nil || first != nil {
 			return nil, issued{s.replayIssue(first), true}, err
 		}
+		if req.RefuseNew != nil {
+			return nil, nil, req.RefuseNew
+		}
 		order := hallq.IssueOrder{Service: req.Service, Tier: req.Tier, Lang: req.Lang, Random: random, By: req.By}
 		if err := s.floor.CheckService(req.Service); err != nil {
 			return nil, nil, err
