@@ -320,7 +320,8 @@ func TestStatusProblem(t *testing.T) {
 }
 
 // Managers hear of news of a printer: a problem once, and again only after
-// AlertEvery; that it works again once after a problem that stopped it.
+// AlertEvery; that it works again once after any problem, and once when
+// first seen (an alert from before a restart then resolves).
 func TestPrinterNews(t *testing.T) {
 	const (
 		ok, low, out = hallq.PrinterOK, hallq.PrinterPaperLow, hallq.PrinterPaperOut
@@ -332,12 +333,12 @@ func TestPrinterNews(t *testing.T) {
 		states []string
 		want   []string
 	}{
-		{"FirstSeenWorking", 0, []string{ok, ok}, []string{"", ""}},
+		{"FirstSeenWorking", 0, []string{ok, ok}, []string{ok, ""}},
 		{"FirstSeenOut", 0, []string{out, out, ok, ok}, []string{out, "", ok, ""}},
-		{"LowFlapping", 0, []string{ok, low, ok, low, ok, low}, []string{"", low, "", "", "", ""}},
+		{"LowFlapping", 0, []string{ok, low, ok, low, ok, low}, []string{ok, low, ok, "", "", ""}},
 		{"OutFlapping", 0, []string{out, ok, out, ok, out, ok}, []string{out, ok, "", "", "", ""}},
 		{"EachProblemOnce", 0, []string{out, cover, off, ok}, []string{out, cover, off, ok}},
-		{"OutThenLow", 0, []string{out, low, ok}, []string{out, low, ""}},
+		{"OutThenLow", 0, []string{out, low, ok}, []string{out, low, ok}},
 		// Paper low was told lately: that the printer prints is told as
 		// working again, not kept from managers who think it out of paper.
 		{"OutThenLowToldLately", 0, []string{low, out, low}, []string{low, out, ok}},

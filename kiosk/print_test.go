@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -512,14 +513,25 @@ func TestTicketPrint_PaperOut(t *testing.T) {
 }
 
 // A printer whose paper sensor flaps between ok and paper_low raises one
-// alert, not one a flap: running low is no stop, so paper again is no news,
-// and the same problem is told at most once in AlertEvery.
+// alert in AlertEvery, not one a flap: paper again resolves it, and
+// running low again is told only AlertEvery after it was last told.
 func TestTicketPrint_Flapping(t *testing.T) {
 	h := newPrintHub(t, 0)
 	p := newFakePrinter(t)
 	watch := watchAlerts(t, h)
 	d, auth := kioskWith(t, h, "Entrance", p)
 	tk := issue(t, h, map[string]string{"service": "A"})
+	problems := func() []string {
+		t.Helper()
+		var out []string
+		for _, a := range watch.since(t) {
+			if a.Device != d.ID {
+				t.Fatalf("an alert of kiosk %d", a.Device)
+			}
+			out = append(out, a.Problem+":"+a.State)
+		}
+		return out
+	}
 
 	for i := range 6 {
 		p.set([][3]byte{ready, paperLow}[i%2])
@@ -527,19 +539,41 @@ func TestTicketPrint_Flapping(t *testing.T) {
 		p.job(t)
 		h.Clock.Add(time.Minute)
 	}
-	watch.want(t, d, hallq.PrinterPaperLow)
+	if got, want := problems(), []string{"paper_low:open", "ok:resolved"}; !slices.Equal(got, want) {
+		t.Fatalf("alerts of six flaps: %v, want %v", got, want)
+	}
 
-	// Ten minutes after the alert, paper still running low is told again,
-	// and the alert still open takes it in; paper again never is told.
+	// Ten minutes after it was told, paper running low is told again.
 	h.Clock.Add(5 * time.Minute)
 	for _, status := range [][3]byte{paperLow, ready, paperLow} {
 		p.set(status)
 		wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
 		p.job(t)
 	}
-	watch.want(t, d, "")
-	if open := openPrinterAlerts(t, h); len(open) != 1 || open[0].Problem != hallq.PrinterPaperLow || open[0].Level != 1 {
-		t.Fatalf("open printer alerts %+v, want the one of paper running low, at level 1", open)
+	if got, want := problems(), []string{"paper_low:open", "ok:resolved"}; !slices.Equal(got, want) {
+		t.Fatalf("alerts ten minutes on: %v, want %v", got, want)
+	}
+	if open := openPrinterAlerts(t, h); len(open) != 0 {
+		t.Fatalf("open printer alerts %+v, want none: it has paper", open)
+	}
+}
+
+// A printer alert open when the hub restarts resolves with the first good
+// print after it: the kiosk's memory of the printer starts empty.
+func TestTicketPrint_OKAfterRestart(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	d, auth := kioskWith(t, h, "Entrance", p)
+	if err := h.Store.RaiseAlert(context.Background(), hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name,
+		Printer: d.Printer, Problem: hallq.PrinterPaperOut}); err != nil {
+		t.Fatal(err)
+	}
+	tk := issue(t, h, map[string]string{"service": "A"})
+	p.set(ready)
+	wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
+	p.job(t)
+	if open := openPrinterAlerts(t, h); len(open) != 0 {
+		t.Fatalf("open printer alerts %+v, want none after a good print", open)
 	}
 }
 
@@ -837,4 +871,33 @@ func TestTicketPrint_RateLimit(t *testing.T) {
 	h.Clock.Add(30 * time.Second)
 	wantPrinted(t, h.Do(t, "POST", printPath(tk), nil, auth))
 	p.job(t)
+}
+
+// A kiosk removed takes its printer's alert with it, resolved with a note,
+// unless another kiosk shares that printer and can still say it works.
+func TestTicketPrint_KioskRemoved(t *testing.T) {
+	h := newPrintHub(t, 0)
+	p := newFakePrinter(t)
+	entrance, _ := kioskWith(t, h, "Entrance", p)
+	lobby, _ := kioskWith(t, h, "Lobby", p)
+	raise := func(d *hallq.Device) {
+		t.Helper()
+		if err := h.Store.RaiseAlert(context.Background(), hallq.Alert{Kind: hallq.AlertPrinter, Device: d.ID, Name: d.Name,
+			Printer: d.Printer, Problem: hallq.PrinterPaperOut}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raise(entrance)
+	if err := h.Store.DeleteDevice(context.Background(), admin, entrance.ID); err != nil {
+		t.Fatal(err)
+	}
+	if open := openPrinterAlerts(t, h); len(open) != 1 {
+		t.Fatalf("open printer alerts %+v, want the one Lobby shares", open)
+	}
+	if err := h.Store.DeleteDevice(context.Background(), admin, lobby.ID); err != nil {
+		t.Fatal(err)
+	}
+	if open := openPrinterAlerts(t, h); len(open) != 0 {
+		t.Fatalf("open printer alerts %+v, want none: no kiosk is left on that printer", open)
+	}
 }

@@ -245,8 +245,9 @@ func stops(state string) bool {
 // next returns what managers should hear of a printer now in state, at now,
 // or "" for nothing, and the state they then take it to be in. A problem is
 // news when it is not the one they know of and they have not heard of it
-// within every; that the printer works again is news once after a problem
-// that stopped it, not after paper running low.
+// within every; that the printer works again is news once after any
+// problem, and once when the printer is not known yet: after a restart the
+// hub may still hold an alert for it, which only that news resolves.
 func (n *printerNews) next(state string, now time.Time, every time.Duration) (alert, told string) {
 	if n == nil {
 		n = &printerNews{}
@@ -264,8 +265,9 @@ func (n *printerNews) next(state string, now time.Time, every time.Duration) (al
 		// It works again, low on paper maybe, heard of lately.
 		return hallq.PrinterOK, hallq.PrinterOK
 	case state == hallq.PrinterOK:
-		// It was low on paper, or not known: nothing to tell.
-		return "", hallq.PrinterOK
+		// It has paper again, or is not known yet: an alert of it open
+		// since before a restart resolves.
+		return hallq.PrinterOK, hallq.PrinterOK
 	}
 	// A problem managers heard of lately.
 	return "", n.told

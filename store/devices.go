@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,19 +111,49 @@ func (s *Store) FindDevices(ctx context.Context) ([]*hallq.Device, error) {
 
 // DeleteDevice unpairs a device: its token stops working at once.
 func (s *Store) DeleteDevice(ctx context.Context, by hallq.Actor, id uint64) error {
-	_, err := s.writeData(ctx, func(tx *bbolt.Tx, now time.Time) (any, error) {
+	_, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
 		r, err := getDevice(tx, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if r.TokenHash != nil {
 			if err := tx.Bucket(bucketDevToken).Delete(r.TokenHash); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		return nil, tx.Bucket(bucketDevices).Delete(itob(id))
+		if err := tx.Bucket(bucketDevices).Delete(itob(id)); err != nil {
+			return nil, nil, err
+		}
+		return s.resolvePrinterOf(tx, now, by, id, r)
 	})
 	return err
+}
+
+// resolvePrinterOf resolves the printer alert of kiosk id, deleted, when no
+// other kiosk shares its printer: nobody is left to say it works again.
+func (s *Store) resolvePrinterOf(tx *bbolt.Tx, now time.Time, by hallq.Actor, id uint64, r *deviceRecord) (*hallq.Change, any, error) {
+	if r.Kind != hallq.DeviceKiosk {
+		return nil, nil, nil
+	}
+	shared := false
+	err := tx.Bucket(bucketDevices).ForEach(func(_, v []byte) error {
+		var o deviceRecord
+		if json.Unmarshal(v, &o) == nil && o.Kind == hallq.DeviceKiosk && r.Printer != "" && o.Printer == r.Printer {
+			shared = true
+		}
+		return nil
+	})
+	if err != nil || shared {
+		return nil, nil, err
+	}
+	for _, a := range s.floor.Alerts() {
+		if a.Kind == hallq.AlertPrinter && (r.Printer != "" && a.Printer == r.Printer || a.Device == id) {
+			note := fmt.Sprintf("Kiosk %s was removed.", cmp.Or(r.Name, strconv.FormatUint(id, 10)))
+			ch, _, err := s.floor.ResolveAlert(now, by, a.ID, note, nil)
+			return ch, nil, err
+		}
+	}
+	return nil, nil, nil
 }
 
 var errBadCode = hallq.Errorf(hallq.EUNAUTHORIZED, "This pairing code is wrong or has expired; ask a manager for a new one.")
