@@ -49,9 +49,11 @@ func getAlert(b *bbolt.Bucket, id uint64) (*hallq.Alert, error) {
 }
 
 // outboxRecord is an escalation the webhook has not yet answered with a
-// 2xx: the body to post, made when the alert climbed.
+// 2xx: the body to post, made when the alert climbed, and the webhook it
+// was meant for then.
 type outboxRecord struct {
 	ID   string          `json:"id"`
+	URL  string          `json:"url"`
 	Body json.RawMessage `json:"body"`
 }
 
@@ -78,13 +80,13 @@ func enqueueEscalations(tx *bbolt.Tx, f *hallq.Floor, escalations []hallq.Escala
 	}
 	b := tx.Bucket(bucketOutbox)
 	for _, e := range escalations {
-		at := e.At.UTC().Format(time.RFC3339)
+		at := e.At.UTC().Format("2006-01-02T15:04:05.000Z07:00") // as every time of the API
 		body := marshal(webhookBody{ID: e.ID, Hall: webhookHall{Name: settings.Name}, Level: e.Level, At: &at, Alert: e.Alert})
 		seq, err := b.NextSequence()
 		if err != nil {
 			return err
 		}
-		if err := b.Put(itob(seq), marshal(outboxRecord{ID: e.ID, Body: body})); err != nil {
+		if err := b.Put(itob(seq), marshal(outboxRecord{ID: e.ID, URL: settings.Escalation.WebhookURL, Body: body})); err != nil {
 			return err
 		}
 	}
@@ -95,11 +97,13 @@ func enqueueEscalations(tx *bbolt.Tx, f *hallq.Floor, escalations []hallq.Escala
 type Outgoing struct {
 	Key  uint64 // its place in the outbox
 	ID   string // the escalation's id: X-Hallq-Event
+	URL  string // the webhook it was meant for when the alert climbed
 	Body []byte // the JSON to post
 }
 
 // Outbox returns up to limit escalations waiting for the webhook, oldest
-// first, and the webhook's address now ("" when the hall has none).
+// first, and the webhook's address now ("" when the hall has none): an
+// escalation meant for another address is not to be sent to this one.
 func (s *Store) Outbox(limit int) ([]Outgoing, string, error) {
 	var out []Outgoing
 	err := s.db.View(func(tx *bbolt.Tx) error {
@@ -109,7 +113,7 @@ func (s *Store) Outbox(limit int) ([]Outgoing, string, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("reading outbox entry %d: %w", btoi(k), err)
 			}
-			out = append(out, Outgoing{Key: btoi(k), ID: r.ID, Body: r.Body})
+			out = append(out, Outgoing{Key: btoi(k), ID: r.ID, URL: r.URL, Body: r.Body})
 		}
 		return nil
 	})
@@ -150,7 +154,9 @@ func (s *Store) FindAlerts(ctx context.Context, q hallq.AlertQuery) ([]*hallq.Al
 	live, today := s.floor.Alerts(), s.floor.Day()
 	s.mu.RUnlock()
 	out := []*hallq.Alert{}
+	seen := map[uint64]bool{}
 	for _, a := range slices.Backward(live) {
+		seen[a.ID] = true
 		if q.State == "" || q.State == "all" || q.State == a.State {
 			out = append(out, a)
 		}
@@ -179,7 +185,9 @@ func (s *Store) FindAlerts(ctx context.Context, q hallq.AlertQuery) ([]*hallq.Al
 			if r.Day < from {
 				break
 			}
-			if r.Day <= to && r.State == hallq.AlertStateResolved {
+			// An alert resolved since the live ones were read is listed once,
+			// as it is now.
+			if r.Day <= to && r.State == hallq.AlertStateResolved && !seen[r.ID] {
 				resolved = append(resolved, r.alert())
 			}
 		}

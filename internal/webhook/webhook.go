@@ -9,10 +9,12 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"time"
 
 	"hallq"
@@ -125,16 +127,23 @@ func (s *Sender) SendPending(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if url == "" && len(pending) > 0 {
-		// The webhook was taken away: nobody is left to tell.
-		keys := make([]uint64, len(pending))
-		for i, m := range pending {
-			keys[i] = m.Key
+	// An escalation meant for a webhook taken away or replaced is not
+	// told to its successor, which did not ask for it.
+	var stale []uint64
+	for len(pending) > 0 && pending[0].URL != url {
+		stale, pending = append(stale, pending[0].Key), pending[1:]
+	}
+	if len(stale) > 0 {
+		s.Log.Warn("webhook: the hall's webhook changed; dropping the escalations meant for the one before", "escalations", len(stale))
+		if err := s.Outbox.Delivered(ctx, stale...); err != nil {
+			return 0, err
 		}
-		s.Log.Warn("webhook: the hall has no webhook any more; dropping the escalations not yet delivered", "escalations", len(pending))
-		return len(pending), s.Outbox.Delivered(ctx, keys...)
+		return len(stale), nil // and look again
 	}
 	for i, m := range pending {
+		if m.URL != url {
+			return i, nil // the rest were meant for another webhook: the next round drops them
+		}
 		if err := s.post(ctx, url, m); err != nil {
 			return i, fmt.Errorf("escalation %s: %w", m.ID, err)
 		}
@@ -157,6 +166,10 @@ func (s *Sender) post(ctx context.Context, url string, m store.Outgoing) error {
 	req.Header.Set("X-Hallq-Event", m.ID)
 	res, err := s.Client.Do(req)
 	if err != nil {
+		// The error would name the address, which may carry a secret.
+		if ue := (*neturl.Error)(nil); errors.As(err, &ue) {
+			err = fmt.Errorf("posting to the webhook at %s: %w", req.URL.Host, ue.Err)
+		}
 		return err
 	}
 	defer res.Body.Close()

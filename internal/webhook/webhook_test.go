@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -143,7 +144,7 @@ func TestSender_AtLeastOnceAcrossRestarts(t *testing.T) {
 	want := "alert-1-level-2"
 	if d.event != want || d.body.ID != want || d.body.Level != 2 || d.body.Alert.ID != c.Alert ||
 		d.body.Alert.Kind != hallq.AlertComplaint || d.body.Alert.Level != 2 || d.body.Hall.Name.EN != "Service Hall" ||
-		d.body.At != "2026-12-03T09:10:00Z" {
+		d.body.At != "2026-12-03T09:10:00.000Z" {
 		t.Errorf("level 2: %+v", d)
 	}
 
@@ -223,5 +224,89 @@ func TestSender_NoWebhook(t *testing.T) {
 	}
 	if recv.posts != 1 {
 		t.Errorf("%d posts, want the one that failed", recv.posts)
+	}
+}
+
+// The webhook's address may carry a secret: a failure to reach it is
+// logged by its host only.
+func TestSender_NoSecretInLogs(t *testing.T) {
+	ctx := context.Background()
+	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const secret = "s3cr3t-token"
+	esc := &hallq.Escalation{RespondS: 60, Level3AfterS: 120, WebhookURL: "http://127.0.0.1:1/hooks/" + secret + "?key=" + secret}
+	if _, err := st.UpdateSettings(ctx, manager, hallq.SettingsUpdate{Escalation: esc}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Complain(ctx, hallq.Actor{}, hallq.ComplaintAtCounter, hallq.TicketRef{}, hallq.NewComplaint{Text: "Cold."}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	if err := st.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	s := &webhook.Sender{Outbox: st, Timeout: time.Second, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+	_, err = s.SendPending(ctx)
+	if err == nil {
+		t.Fatal("posting to a closed port succeeded")
+	}
+	s.Log.Warn("webhook: failed", "err", err)
+	if strings.Contains(logs.String(), secret) || !strings.Contains(logs.String(), "127.0.0.1:1") {
+		t.Errorf("logged: %s", logs.String())
+	}
+}
+
+// An escalation meant for a webhook that was replaced is not sent to the
+// new one, which did not ask for it; those after the change are.
+func TestSender_WebhookReplaced(t *testing.T) {
+	ctx := context.Background()
+	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, old := newReceiver(t, 1<<30)
+	recv, srv := newReceiver(t, 0)
+	setWebhook := func(url string) {
+		esc := &hallq.Escalation{RespondS: 60, Level3AfterS: 120, WebhookURL: url}
+		if _, err := st.UpdateSettings(ctx, manager, hallq.SettingsUpdate{Escalation: esc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setWebhook(old.URL)
+	if _, err := st.Complain(ctx, hallq.Actor{}, hallq.ComplaintAtCounter, hallq.TicketRef{}, hallq.NewComplaint{Text: "Cold."}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	if err := st.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	setWebhook(srv.URL)
+	clock.Add(time.Minute)
+	if err := st.Maintain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := &webhook.Sender{Outbox: st}
+	for range 3 {
+		if _, err := s.SendPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := recv.next(t); d.event != "alert-1-level-3" {
+		t.Errorf("the new webhook got %s, want level 3 only", d.event)
+	}
+	if pending, _, _ := st.Outbox(10); len(pending) != 0 {
+		t.Errorf("%d escalations left", len(pending))
+	}
+	select {
+	case d := <-recv.got:
+		t.Errorf("the new webhook also got %s", d.event)
+	default:
 	}
 }
