@@ -229,7 +229,7 @@ func (ch *change) raise(a *Alert, e Event) {
 	f.lastAlert++
 	a.ID, a.Level, a.State, a.RaisedAt, a.Day = f.lastAlert, 1, AlertStateOpen, ch.now, f.day
 	a.Message = f.alertMessage(a)
-	f.alerts[a.ID] = a
+	f.keepAlert(a)
 	e.Type, e.Alert = AlertRaised, a
 	ch.alertEvent(e)
 }
@@ -274,17 +274,70 @@ func (f *Floor) escalation() Escalation {
 	return *f.settings.Escalation
 }
 
-// settleAlerts resolves the waits and pauses whose cause has ended: the
-// ticket was called, cancelled, moved or expired; the counter reopened,
-// closed or went.
+// keepAlert records a, not resolved, with the index of the ticket or
+// counter whose change may end its cause.
+func (f *Floor) keepAlert(a *Alert) {
+	f.alerts[a.ID] = a
+	switch a.Kind {
+	case AlertWait, AlertVIPWait:
+		f.ticketAlerts[a.Ticket] = append(f.ticketAlerts[a.Ticket], a)
+	case AlertPause:
+		f.counterAlerts[a.Counter] = append(f.counterAlerts[a.Counter], a)
+	}
+}
+
+// dropAlert forgets a, resolved.
+func (f *Floor) dropAlert(a *Alert) {
+	delete(f.alerts, a.ID)
+	without := func(list []*Alert) []*Alert { return slices.DeleteFunc(list, func(b *Alert) bool { return b == a }) }
+	if list := without(f.ticketAlerts[a.Ticket]); len(list) > 0 {
+		f.ticketAlerts[a.Ticket] = list
+	} else {
+		delete(f.ticketAlerts, a.Ticket)
+	}
+	if list := without(f.counterAlerts[a.Counter]); len(list) > 0 {
+		f.counterAlerts[a.Counter] = list
+	} else {
+		delete(f.counterAlerts, a.Counter)
+	}
+}
+
+// settleAlerts resolves the waits and pauses whose cause this change ended:
+// their ticket was called, cancelled, moved or expired; their counter
+// reopened, closed or went. Only the alerts of what the change touched are
+// looked at: ticket issue stays as fast with many alerts open.
 func (ch *change) settleAlerts() {
 	f := ch.f
-	for _, a := range f.alertsByID() {
-		if !f.causeEnded(a) {
+	var maybe []*Alert
+	if f.settleAll {
+		// The first change after a start looks at every alert: one whose
+		// ticket or counter went while the hub was away ends here.
+		f.settleAll = false
+		maybe = f.alertsByID()
+	}
+	for _, t := range ch.tickets {
+		maybe = append(maybe, f.ticketAlerts[t.ID]...)
+	}
+	for _, id := range ch.out.Dropped {
+		maybe = append(maybe, f.ticketAlerts[id]...)
+	}
+	for _, c := range ch.counters {
+		maybe = append(maybe, f.counterAlerts[c.ID]...)
+	}
+	if ch.out.Deleted != "" {
+		maybe = append(maybe, f.counterAlerts[ch.out.Deleted]...)
+	}
+	if len(maybe) == 0 {
+		return
+	}
+	slices.SortFunc(maybe, func(a, b *Alert) int { return cmp.Compare(a.ID, b.ID) })
+	maybe = slices.Compact(maybe)
+	for _, a := range maybe {
+		if a.State == AlertStateResolved || !f.causeEnded(a) {
 			continue
 		}
 		a.State, a.ResolvedAt, a.EscalatesAt = AlertStateResolved, ch.now, time.Time{}
-		delete(f.alerts, a.ID)
+		f.dropAlert(a)
 		ch.alertEvent(Event{Type: AlertResolved, Alert: a})
 	}
 }
@@ -348,11 +401,14 @@ func (f *Floor) RaiseAlert(now time.Time, a Alert) (*Change, error) {
 		open.State, open.ResolvedAt, open.EscalatesAt = AlertStateResolved, now, time.Time{}
 		open.Device, open.Name, open.Problem = a.Device, a.Name, PrinterOK
 		open.Message = f.alertMessage(open)
-		delete(f.alerts, open.ID)
+		f.dropAlert(open)
 		ch.alertEvent(Event{Type: AlertResolved, Alert: open})
 	case a.Problem != open.Problem:
 		open.Device, open.Name, open.Problem = a.Device, a.Name, a.Problem
-		if open.Level == 1 && open.EscalatesAt.IsZero() && a.Problem != PrinterPaperLow {
+		switch {
+		case a.Problem == PrinterPaperLow:
+			open.EscalatesAt = time.Time{} // it prints: running low does not climb
+		case open.Level == 1 && open.EscalatesAt.IsZero():
 			open.Since, open.EscalatesAt = now, now.Add(respond) // it climbs from now
 		}
 		open.Message = f.alertMessage(open)
@@ -413,7 +469,7 @@ func (f *Floor) ResolveAlert(now time.Time, by Actor, id uint64, note string, t 
 	ch := f.begin(now, by)
 	a.State, a.ResolvedAt, a.ResolvedBy, a.EscalatesAt = AlertStateResolved, now, by.Name, time.Time{}
 	a.Notes = append(a.Notes, AlertNote{At: now, By: by.Name, Text: note})
-	delete(f.alerts, a.ID)
+	f.dropAlert(a)
 	ch.complaintState(a, ComplaintResolved, note, t)
 	return ch.done(), a.clone(), nil
 }

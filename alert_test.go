@@ -1,6 +1,7 @@
 package hallq_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -205,3 +206,26 @@ func TestAlerts_Restart(t *testing.T) {
 		t.Errorf("the next alert: %+v, want id 2", got)
 	}
 }
+
+// BenchmarkIssueWithOpenAlerts: ticket issue costs the same with many
+// alerts open (waits past their targets, complaints) as with none.
+func BenchmarkIssueWithOpenAlerts(b *testing.B) {
+	for _, open := range []int{0, 2000} {
+		b.Run(itoaN(open), func(b *testing.B) {
+			f := newFloor(b)
+			now := t0
+			for range open {
+				if _, _, err := f.Complain(now, customer, hallq.ComplaintAtCounter, hallq.NewComplaint{Text: "Cold."}, 1, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				now = now.Add(time.Millisecond)
+				issue(b, f, now, []string{"A", "B", "C"}[i%3], "")
+			}
+		})
+	}
+}
+
+func itoaN(n int) string { return fmt.Sprintf("open=%d", n) }

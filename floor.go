@@ -36,7 +36,12 @@ type Floor struct {
 	voice      string               // the version of the hall's own voice; "" for the shipped one
 	alerts     map[uint64]*Alert    // the alerts not resolved
 	lastAlert  uint64               // the last alert's id
-	linkBase   string
+	// ticketAlerts and counterAlerts are the waits and pauses not resolved,
+	// by the ticket or counter whose change may end them.
+	ticketAlerts  map[uint64][]*Alert
+	counterAlerts map[string][]*Alert
+	settleAll     bool // the next change looks at every alert's cause
+	linkBase      string
 }
 
 // maxCalls is how many recent calls a Floor remembers for the displays.
@@ -75,6 +80,9 @@ type FloorState struct {
 
 // NewFloor returns the Floor described by st, after checking it.
 func NewFloor(st FloorState) (*Floor, error) {
+	if st.Settings.ServiceLevelGoal == 0 {
+		st.Settings.ServiceLevelGoal = DefaultServiceLevelGoal // a hall stored before it had one
+	}
 	loc, err := st.Settings.validate()
 	if err != nil {
 		return nil, err
@@ -96,6 +104,10 @@ func NewFloor(st FloorState) (*Floor, error) {
 		hoursOpen:  map[string]bool{},
 		alerts:     map[uint64]*Alert{},
 		lastAlert:  st.LastAlert,
+
+		ticketAlerts:  map[uint64][]*Alert{},
+		counterAlerts: map[string][]*Alert{},
+		settleAll:     len(st.Alerts) > 0,
 	}
 	for i := range st.Alerts {
 		a := st.Alerts[i].clone()
@@ -103,7 +115,7 @@ func NewFloor(st FloorState) (*Floor, error) {
 			return nil, fmt.Errorf("alert %d (%s) cannot be open", a.ID, a.State)
 		}
 		a.RaisedAt, a.EscalatesAt, a.Since = wallTime(a.RaisedAt), wallTime(a.EscalatesAt), wallTime(a.Since)
-		f.alerts[a.ID] = a
+		f.keepAlert(a)
 	}
 	for k, v := range st.Numbers {
 		f.numbers[k] = v

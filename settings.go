@@ -119,9 +119,6 @@ func (s *Settings) validate() (*time.Location, error) {
 	if s.PauseAlertS < 0 || s.PauseAlertS > 86400 {
 		return nil, WithField(Errorf(EINVALID, "The pause alert is between 0 (never) and 86400 seconds."), "pause_alert_s")
 	}
-	if s.ServiceLevelGoal == 0 {
-		s.ServiceLevelGoal = DefaultServiceLevelGoal // a hall stored before it had one
-	}
 	if !(s.ServiceLevelGoal > 0 && s.ServiceLevelGoal < 1) {
 		return nil, WithField(Errorf(EINVALID, "The service level goal is a fraction between 0 and 1, for example 0.8."), "service_level_goal")
 	}

@@ -210,6 +210,7 @@ func TestFloor_UpdateSettings(t *testing.T) {
 			{"RecallLimitHigh", hallq.SettingsUpdate{RecallLimit: ptr(21)}},
 			{"ToleranceNegative", hallq.SettingsUpdate{RecallToleranceS: ptr(-1)}},
 			{"GoalOne", hallq.SettingsUpdate{ServiceLevelGoal: ptr(1.0)}},
+			{"GoalZero", hallq.SettingsUpdate{ServiceLevelGoal: ptr(0.0)}},
 			{"GoalNegative", hallq.SettingsUpdate{ServiceLevelGoal: ptr(-0.5)}},
 			{"RespondShort", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 59, Level3AfterS: 3600}}},
 			{"Level3First", hallq.SettingsUpdate{Escalation: &hallq.Escalation{RespondS: 900, Level3AfterS: 900}}},
