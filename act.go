@@ -46,7 +46,7 @@ type CounterAction struct {
 // ticket acted on (nil when next finds nothing waiting) and its Counter the
 // counter after the action.
 func (f *Floor) Act(now time.Time, a CounterAction) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	c := f.counter(a.Counter)
 	if c == nil {
 		return nil, f.noCounter(ENOTFOUND, a.Counter)

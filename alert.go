@@ -180,7 +180,7 @@ func (f *Floor) Alert(id uint64) (*Alert, bool) {
 // hall's pause alert. It then climbs every alert whose time has come. The
 // store runs it every few seconds.
 func (f *Floor) CheckAlerts(now time.Time) *Change {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	ch := f.begin(now, Actor{})
 	for _, s := range f.services {
 		for _, t := range f.queues[s.ID] {
@@ -372,7 +372,7 @@ func (f *Floor) alertsByID() []*Alert {
 // saying it works again. A printer low on paper does not climb until it
 // runs out. A printer is known by its address, or else by its kiosk.
 func (f *Floor) RaiseAlert(now time.Time, a Alert) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if a.Kind != AlertPrinter {
 		return nil, Errorf(EINVALID, "Only printer alerts are raised from outside.")
 	}
@@ -433,7 +433,7 @@ func (ch *change) raiseComplaint(c *Complaint, t *Ticket) *Alert {
 // note. The customer of a complaint then sees it is in hand; t is the
 // complaint's ticket as stored, when it is no longer open (nil otherwise).
 func (f *Floor) AcknowledgeAlert(now time.Time, by Actor, id uint64, note string, t *Ticket) (*Change, *Alert, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	a, err := f.alertToHandle(id)
 	if err != nil {
 		return nil, nil, err
@@ -451,11 +451,21 @@ func (f *Floor) AcknowledgeAlert(now time.Time, by Actor, id uint64, note string
 	return ch.done(), a.clone(), nil
 }
 
+// AlertContext is what resolving an alert may need from the store: the
+// ticket of a complaint as stored, when it is no longer open; for the
+// clock alert, the highest numbers already issued, by service, on the hall
+// day the PC's clock shows.
+type AlertContext struct {
+	Ticket  *Ticket
+	Numbers map[string]int
+}
+
 // ResolveAlert resolves alert id with a note that says what was done; only
 // managers resolve alerts. A complaint's customer sees the note as the
-// hall's answer.
-func (f *Floor) ResolveAlert(now time.Time, by Actor, id uint64, note string, t *Ticket) (*Change, *Alert, error) {
-	now = wallTime(now)
+// hall's answer. Resolving the clock alert takes the PC's clock as right:
+// the hall moves to it (see confirmClock).
+func (f *Floor) ResolveAlert(now time.Time, by Actor, id uint64, note string, x AlertContext) (*Change, *Alert, error) {
+	now = f.HallTime(now)
 	if by.Role != RoleManager {
 		return nil, nil, Errorf(EFORBIDDEN, "Only a manager resolves alerts; acknowledge it to say you have it in hand.")
 	}
@@ -470,7 +480,11 @@ func (f *Floor) ResolveAlert(now time.Time, by Actor, id uint64, note string, t 
 	a.State, a.ResolvedAt, a.ResolvedBy, a.EscalatesAt = AlertStateResolved, now, by.Name, time.Time{}
 	a.Notes = append(a.Notes, AlertNote{At: now, By: by.Name, Text: note})
 	f.dropAlert(a)
-	ch.complaintState(a, ComplaintResolved, note, t)
+	if a.Kind == AlertClock {
+		f.confirmClock(ch, x.Numbers)
+		a.Message = f.clockMessage(ch.now)
+	}
+	ch.complaintState(a, ComplaintResolved, note, x.Ticket)
 	return ch.done(), a.clone(), nil
 }
 

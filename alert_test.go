@@ -132,17 +132,17 @@ func TestAlerts_Complaint(t *testing.T) {
 	if _, _, err := f.AcknowledgeAlert(clk.now, staffAt("1"), c.Alert, "", done); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := f.ResolveAlert(clk.now, staffAt("1"), c.Alert, "Apologised.", done); hallq.ErrorCode(err) != hallq.EFORBIDDEN {
+	if _, _, err := f.ResolveAlert(clk.now, staffAt("1"), c.Alert, "Apologised.", hallq.AlertContext{Ticket: done}); hallq.ErrorCode(err) != hallq.EFORBIDDEN {
 		t.Errorf("staff resolving: %v, want forbidden", err)
 	}
 	wantChanges(t, "15 min", f.CheckAlerts(clk.Add(15*time.Minute)), "alert.escalated:complaint:2:acknowledged")
 	wantChanges(t, "1 h", f.CheckAlerts(clk.Add(45*time.Minute)), "alert.escalated:complaint:3:acknowledged")
 	wantChanges(t, "later", f.CheckAlerts(clk.Add(5*time.Hour)))
 
-	if _, _, err := f.ResolveAlert(clk.now, manager, c.Alert, "  ", done); hallq.ErrorField(err) != "note" {
+	if _, _, err := f.ResolveAlert(clk.now, manager, c.Alert, "  ", hallq.AlertContext{Ticket: done}); hallq.ErrorField(err) != "note" {
 		t.Errorf("resolving without a note: %v, want an error on note", err)
 	}
-	ch, a, err = f.ResolveAlert(clk.now, manager, c.Alert, "We called the customer and apologised.", done)
+	ch, a, err = f.ResolveAlert(clk.now, manager, c.Alert, "We called the customer and apologised.", hallq.AlertContext{Ticket: done})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func (n *NewComplaint) validate(source string) error {
 // ticket has one complaint at most. Its customer then sees that it was
 // received.
 func (f *Floor) Complain(now time.Time, by Actor, source string, n NewComplaint, id uint64, t *Ticket) (*Change, *Complaint, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if err := n.validate(source); err != nil {
 		return nil, nil, err
 	}

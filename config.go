@@ -7,7 +7,7 @@ import (
 
 // UpdateSettings changes the hall settings present in u.
 func (f *Floor) UpdateSettings(now time.Time, by Actor, u SettingsUpdate) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	s := f.settings
 	u.apply(&s)
 	loc, err := s.validate()
@@ -41,7 +41,7 @@ type NewService struct {
 
 // CreateService adds a service.
 func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	s := &Service{ID: normalizeServiceID(n.ID), Name: n.Name, Open: true, Hours: n.Hours,
 		DailyQuota: n.DailyQuota, TargetWaitS: 900, ServiceTimeS: 300}
 	if n.Open != nil {
@@ -71,7 +71,7 @@ func (f *Floor) CreateService(now time.Time, by Actor, n NewService) (*Change, e
 // UpdateService changes the fields of service id present in u. Closing a
 // service stops new tickets; those waiting are still served.
 func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdate) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	id = normalizeServiceID(id)
 	old := f.service(id)
 	if old == nil {
@@ -92,7 +92,7 @@ func (f *Floor) UpdateService(now time.Time, by Actor, id string, u ServiceUpdat
 
 // CreateTier adds a tier.
 func (f *Floor) CreateTier(now time.Time, by Actor, t Tier) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if err := t.validate(); err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (f *Floor) CreateTier(now time.Time, by Actor, t Tier) (*Change, error) {
 // UpdateTier changes the fields of tier id present in u. A new head start
 // applies to tickets issued afterwards: a ticket's key is fixed at issue.
 func (f *Floor) UpdateTier(now time.Time, by Actor, id string, u TierUpdate) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	old := f.tier(id)
 	if old == nil {
 		return nil, f.noTier(ENOTFOUND, id)
@@ -179,7 +179,7 @@ func (f *Floor) validateCounter(id string, name Text, services, also []string) e
 
 // CreateCounter adds a closed counter.
 func (f *Floor) CreateCounter(now time.Time, by Actor, n NewCounter) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if err := f.validateCounter(n.ID, n.Name, n.Services, n.AlsoServes); err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (f *Floor) CreateCounter(now time.Time, by Actor, n NewCounter) (*Change, e
 // the services it serves starts the counter's streak again; listing them in
 // another order, or a change of its spare-time services, does not.
 func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdate) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	c := f.counter(id)
 	if c == nil {
 		return nil, f.noCounter(ENOTFOUND, id)
@@ -234,7 +234,7 @@ func (f *Floor) UpdateCounter(now time.Time, by Actor, id string, u CounterUpdat
 // DeleteCounter removes a closed counter. Tickets transferred to it go back
 // to their service's queue.
 func (f *Floor) DeleteCounter(now time.Time, by Actor, id string) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	c := f.counter(id)
 	if c == nil {
 		return nil, f.noCounter(ENOTFOUND, id)

@@ -41,7 +41,12 @@ type Floor struct {
 	ticketAlerts  map[uint64][]*Alert
 	counterAlerts map[string][]*Alert
 	settleAll     bool // the next change looks at every alert's cause
-	linkBase      string
+
+	clockOffset time.Duration // the PC's clock less the hall's time: the steps absorbed
+	lastSeen    time.Time     // the latest hall time seen
+	lastRaw     time.Time     // the PC's time last seen, with its monotonic reading; not kept
+	looked      bool          // the clock was looked at since the Floor was made
+	linkBase    string
 }
 
 // maxCalls is how many recent calls a Floor remembers for the displays.
@@ -76,6 +81,10 @@ type FloorState struct {
 	Voice      string
 	Alerts     []Alert // those not resolved
 	LastAlert  uint64
+	// ClockOffset and LastSeen keep the hall's own time across a restart
+	// (see observeClock).
+	ClockOffset time.Duration
+	LastSeen    time.Time
 }
 
 // NewFloor returns the Floor described by st, after checking it.
@@ -108,6 +117,8 @@ func NewFloor(st FloorState) (*Floor, error) {
 		ticketAlerts:  map[uint64][]*Alert{},
 		counterAlerts: map[string][]*Alert{},
 		settleAll:     len(st.Alerts) > 0,
+		clockOffset:   st.ClockOffset,
+		lastSeen:      wallTime(st.LastSeen),
 	}
 	for i := range st.Alerts {
 		a := st.Alerts[i].clone()
@@ -201,7 +212,7 @@ func (f *Floor) State() FloorState {
 	st.HoursOpen = maps.Clone(f.hoursOpen)
 	st.Cancelled = maps.Clone(f.cancelled)
 	st.Slides, st.Voice = f.Slides(), f.voice
-	st.LastAlert = f.lastAlert
+	st.LastAlert, st.ClockOffset, st.LastSeen = f.lastAlert, f.clockOffset, f.lastSeen
 	for _, a := range f.Alerts() {
 		st.Alerts = append(st.Alerts, *a)
 	}
@@ -240,6 +251,10 @@ type Change struct {
 	Deleted  string     // a counter deleted
 	Config   bool       // settings, services or tiers changed
 	Alerts   []*Alert   // raised or changed, as they are after the change; each once
+	// UndoneDay is a hall day that never was, begun on a PC clock set
+	// ahead and undone when the right time was confirmed: the store
+	// forgets its start, so that the real day's events read as one.
+	UndoneDay string
 
 	// Escalations are the alerts that reached level 2 or 3: the webhook is
 	// told of each.
@@ -252,7 +267,7 @@ type Change struct {
 // Empty reports whether the change changed nothing.
 func (c *Change) Empty() bool {
 	return len(c.Events) == 0 && len(c.Tickets) == 0 && len(c.Counters) == 0 &&
-		len(c.Dropped) == 0 && c.Deleted == "" && !c.Config && len(c.Alerts) == 0
+		len(c.Dropped) == 0 && c.Deleted == "" && !c.Config && len(c.Alerts) == 0 && c.UndoneDay == ""
 }
 
 // change collects a Change while an operation runs.
@@ -325,10 +340,14 @@ func (ch *change) result(t *Ticket) {
 // Advance brings the Floor to time now: when a hall day has ended, its open
 // tickets expire, counters drop their tickets and streaks, and numbering
 // starts again; no-shows past the recall tolerance are let go. The store
-// advances the Floor before every batch of operations and at each day's end.
+// advances the Floor before every batch of operations and at each day's end,
+// with the time as time.Now gives it: its monotonic reading shows a step of
+// the PC's clock, which the hall absorbs (see observeClock).
 func (f *Floor) Advance(now time.Time) *Change {
-	now = wallTime(now)
-	ch := f.begin(now, Actor{})
+	ch := f.begin(wallTime(now), Actor{})
+	f.observeClock(ch, now)
+	now = f.HallTime(now)
+	ch.now = now
 	day := f.days.Of(now)
 	if f.day == "" {
 		// The hall's first day: its start is an event too, so that the
@@ -385,10 +404,10 @@ func (f *Floor) Advance(now time.Time) *Change {
 	return ch.done()
 }
 
-// NextDayStart returns when the current hall day ends.
+// NextDayStart returns when the current hall day ends, on the PC's clock.
 func (f *Floor) NextDayStart() time.Time {
 	end, _ := f.days.End(f.day)
-	return end
+	return end.Add(f.clockOffset)
 }
 
 func (f *Floor) forget(t *Ticket) {
@@ -408,7 +427,7 @@ type IssueOrder struct {
 
 // Issue issues a ticket.
 func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	s := f.service(o.Service)
 	if s == nil {
 		return nil, WithField(f.noService(EINVALID, o.Service), "service")
@@ -528,7 +547,7 @@ func (f *Floor) closedReason(s *Service, now time.Time) string {
 
 // Cancel cancels a waiting ticket: the customer left, or staff took it out.
 func (f *Floor) Cancel(now time.Time, id uint64, by Actor) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	t := f.open[id]
 	if t == nil {
 		return nil, Errorf(ENOTFOUND, "Ticket %d is not open.", id)
@@ -751,6 +770,9 @@ func (f *Floor) Cursor() FloorState {
 		HoursOpen:  f.hoursOpen,
 		Cancelled:  f.cancelled,
 		LastAlert:  f.lastAlert,
+
+		ClockOffset: f.clockOffset,
+		LastSeen:    f.lastSeen,
 	}
 	return st
 }

@@ -27,7 +27,7 @@ func validScore(score int) error {
 // a counter, from its pad: only that ticket, only once whichever way it
 // comes, only within RateWindow.
 func (f *Floor) Rate(now time.Time, counterID string, ticketID uint64, score int) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	c := f.counter(counterID)
 	if c == nil {
 		return nil, f.noCounter(ENOTFOUND, counterID)
@@ -58,7 +58,7 @@ var errRatedAlready = Errorf(ECONFLICT, "This visit has already been rated. Than
 // only once whichever way it comes, within PhoneRateWindow. A counter whose
 // last visit it is learns of it, so that its pad does not ask again.
 func (f *Floor) RateVisit(now time.Time, t *Ticket, score int) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if err := validScore(score); err != nil {
 		return nil, err
 	}

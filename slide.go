@@ -116,7 +116,7 @@ func (s *Slide) showsOn(day string) bool {
 
 // CreateSlide adds slide s, its ID given by the store.
 func (f *Floor) CreateSlide(now time.Time, by Actor, s Slide) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (f *Floor) CreateSlide(now time.Time, by Actor, s Slide) (*Change, error) {
 
 // UpdateSlide changes slide id.
 func (f *Floor) UpdateSlide(now time.Time, by Actor, id uint64, u SlideUpdate) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	old := f.slide(id)
 	if old == nil {
 		return nil, Errorf(ENOTFOUND, "Slide %d does not exist.", id)
@@ -175,7 +175,7 @@ func (f *Floor) UpdateSlide(now time.Time, by Actor, id uint64, u SlideUpdate) (
 
 // DeleteSlide removes slide id.
 func (f *Floor) DeleteSlide(now time.Time, by Actor, id uint64) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	if f.slide(id) == nil {
 		return nil, Errorf(ENOTFOUND, "Slide %d does not exist.", id)
 	}
@@ -247,7 +247,7 @@ func (f *Floor) sortSlides() {
 // version (a content hash of the hall's own upload), or the shipped voice
 // when version is "".
 func (f *Floor) SetVoice(now time.Time, by Actor, version string) (*Change, error) {
-	now = wallTime(now)
+	now = f.HallTime(now)
 	ch := f.begin(now, by)
 	f.voice = version
 	ch.out.Config = true

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -219,21 +221,22 @@ func (s *Store) FindAlert(ctx context.Context, id uint64) (*hallq.Alert, error) 
 
 // AcknowledgeAlert records that by has alert id in hand.
 func (s *Store) AcknowledgeAlert(ctx context.Context, by hallq.Actor, id uint64, note string) (*hallq.Alert, error) {
-	return s.handleAlert(ctx, id, func(now time.Time, t *hallq.Ticket) (*hallq.Change, *hallq.Alert, error) {
-		return s.floor.AcknowledgeAlert(now, by, id, note, t)
+	return s.handleAlert(ctx, id, func(now time.Time, x hallq.AlertContext) (*hallq.Change, *hallq.Alert, error) {
+		return s.floor.AcknowledgeAlert(now, by, id, note, x.Ticket)
 	})
 }
 
 // ResolveAlert resolves alert id with a note; only managers may.
 func (s *Store) ResolveAlert(ctx context.Context, by hallq.Actor, id uint64, note string) (*hallq.Alert, error) {
-	return s.handleAlert(ctx, id, func(now time.Time, t *hallq.Ticket) (*hallq.Change, *hallq.Alert, error) {
-		return s.floor.ResolveAlert(now, by, id, note, t)
+	return s.handleAlert(ctx, id, func(now time.Time, x hallq.AlertContext) (*hallq.Change, *hallq.Alert, error) {
+		return s.floor.ResolveAlert(now, by, id, note, x)
 	})
 }
 
 // handleAlert runs do on alert id, given the ticket of its complaint as
-// stored, and keeps the complaint's new state with it.
-func (s *Store) handleAlert(ctx context.Context, id uint64, do func(time.Time, *hallq.Ticket) (*hallq.Change, *hallq.Alert, error)) (*hallq.Alert, error) {
+// stored, or for the clock alert the numbers issued on the day the PC's
+// clock shows, and keeps the complaint's new state with it.
+func (s *Store) handleAlert(ctx context.Context, id uint64, do func(time.Time, hallq.AlertContext) (*hallq.Change, *hallq.Alert, error)) (*hallq.Alert, error) {
 	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
 		a, ok := s.floor.Alert(id)
 		if !ok {
@@ -242,16 +245,22 @@ func (s *Store) handleAlert(ctx context.Context, id uint64, do func(time.Time, *
 			}
 			return nil, nil, hallq.Errorf(hallq.ENOTFOUND, "There is no alert %d.", id)
 		}
-		var t *hallq.Ticket
+		var x hallq.AlertContext
 		if a.Complaint != nil && a.Ticket != 0 {
 			if _, open := s.floor.OpenTicket(a.Ticket); !open {
 				var err error
-				if t, err = getTicket(tx.Bucket(bucketTickets), a.Ticket); err != nil {
+				if x.Ticket, err = getTicket(tx.Bucket(bucketTickets), a.Ticket); err != nil {
 					return nil, nil, err
 				}
 			}
 		}
-		ch, a, err := do(now, t)
+		if a.Kind == hallq.AlertClock {
+			var err error
+			if x.Numbers, err = numbersOn(tx, s.floor.Days().Of(now)); err != nil {
+				return nil, nil, err
+			}
+		}
+		ch, a, err := do(now, x)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -285,4 +294,30 @@ func updateComplaint(tx *bbolt.Tx, a *hallq.Alert) error {
 		r.Resolution = a.Notes[len(a.Notes)-1].Text
 	}
 	return b.Put(itob(r.ID), marshal(r))
+}
+
+// numbersOn returns the highest ticket number issued on hall day day, by
+// service. Tickets are read from the newest back to the first of an
+// earlier day; those of later days (a day begun on a clock set ahead) are
+// passed over.
+func numbersOn(tx *bbolt.Tx, day string) (map[string]int, error) {
+	out := map[string]int{}
+	c := tx.Bucket(bucketTickets).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		var r struct {
+			Day     string `json:"day"`
+			Number  string `json:"num"`
+			Service string `json:"svc"`
+		}
+		if err := json.Unmarshal(v, &r); err != nil {
+			return nil, fmt.Errorf("reading ticket %d: %w", btoi(k), err)
+		}
+		if r.Day < day {
+			break
+		}
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.Number, r.Service)); r.Day == day && err == nil {
+			out[r.Service] = max(out[r.Service], n)
+		}
+	}
+	return out, nil
 }

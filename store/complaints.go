@@ -43,7 +43,7 @@ func (s *Store) Complain(ctx context.Context, by hallq.Actor, source string, ref
 			return nil, nil, err
 		}
 		if source == hallq.ComplaintByRating {
-			if err := lowRatingAt(t, ref.Counter, now); err != nil {
+			if err := lowRatingAt(t, ref.Counter, s.floor.HallTime(now)); err != nil {
 				return nil, nil, err
 			}
 		}

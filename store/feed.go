@@ -38,7 +38,7 @@ func (s *Store) Subscribe(buffer int) hallq.Subscription { return s.subscribe(bu
 func (s *Store) ReadFloor(fn func(f *hallq.Floor, seq uint64, now time.Time)) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	fn(s.floor, s.seq, s.now())
+	fn(s.floor, s.seq, s.floor.HallTime(s.now()))
 }
 
 func (s *Store) subscribe(buffer int) *Subscription {

@@ -37,14 +37,14 @@ func (s *Store) change(ctx context.Context, fn func(now time.Time) (*hallq.Chang
 // FindHall returns the hall: settings, services with live figures, tiers.
 func (s *Store) FindHall(ctx context.Context) (*hallq.HallView, error) {
 	var h hallq.HallView
-	s.read(func(f *hallq.Floor) { h = f.Hall(s.now()) })
+	s.read(func(f *hallq.Floor) { h = f.Hall(f.HallTime(s.now())) })
 	return &h, nil
 }
 
 // FindDisplay returns what the waiting-room displays show.
 func (s *Store) FindDisplay(ctx context.Context) (*hallq.Display, error) {
 	var d *hallq.Display
-	s.read(func(f *hallq.Floor) { d = f.Display(s.now()) })
+	s.read(func(f *hallq.Floor) { d = f.Display(f.HallTime(s.now())) })
 	return d, nil
 }
 
@@ -59,7 +59,7 @@ func (s *Store) UpdateSettings(ctx context.Context, by hallq.Actor, u hallq.Sett
 // FindServices returns the services with their live figures.
 func (s *Store) FindServices(ctx context.Context) ([]*hallq.Service, error) {
 	var out []*hallq.Service
-	s.read(func(f *hallq.Floor) { out = f.Services(s.now()) })
+	s.read(func(f *hallq.Floor) { out = f.Services(f.HallTime(s.now())) })
 	return out, nil
 }
 
@@ -67,7 +67,7 @@ func (s *Store) FindServices(ctx context.Context) ([]*hallq.Service, error) {
 func (s *Store) FindService(ctx context.Context, id string) (*hallq.Service, error) {
 	var out *hallq.Service
 	var err error
-	s.read(func(f *hallq.Floor) { out, err = f.Service(id, s.now()) })
+	s.read(func(f *hallq.Floor) { out, err = f.Service(id, f.HallTime(s.now())) })
 	return out, err
 }
 

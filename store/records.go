@@ -305,6 +305,10 @@ type cursorRecord struct {
 	HoursOpen  map[string]bool  `json:"hours_open,omitempty"`
 	Cancelled  map[string]int   `json:"cancelled,omitempty"` // per service today: places back in its quota
 	LastAlert  uint64           `json:"last_alert,omitempty"`
+	// ClockOffset (ns) and LastSeen keep the hall's own time when the PC's
+	// clock was stepped.
+	ClockOffset int64 `json:"clock_offset,omitempty"`
+	LastSeen    int64 `json:"last_seen,omitempty"`
 }
 
 type eventRecord struct {

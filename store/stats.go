@@ -113,7 +113,7 @@ func (s *Store) FindStats(ctx context.Context, from, to string) (*hallq.Stats, e
 	targets := map[string]int{}
 	var loc *time.Location
 	s.read(func(f *hallq.Floor) {
-		for _, sv := range f.Services(s.now()) {
+		for _, sv := range f.Services(f.HallTime(s.now())) {
 			targets[sv.ID] = sv.TargetWaitS
 		}
 		loc = f.Days().Location()

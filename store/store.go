@@ -79,7 +79,8 @@ type Options struct {
 // Store is the hall's database. Its methods are safe for concurrent use.
 type Store struct {
 	db        *bbolt.DB
-	now       func() time.Time
+	clock     func() time.Time // as Options.Now gives it, monotonic reading and all
+	now       func() time.Time // the clock's wall time
 	log       *slog.Logger
 	secret    []byte // the key of card number hashes, read once at open
 	publicURL string // where phones reach the hub, for tickets' links
@@ -171,6 +172,7 @@ func Open(opts Options) (s *Store, err error) {
 		// would make Before and Sub blind to a step of the clock, and
 		// times read back from the file have none to compare with.
 		now:        func() time.Time { return clock().Round(0) },
+		clock:      clock,
 		log:        opts.Logger,
 		bcryptCost: opts.BcryptCost,
 		ops:        make(chan *op, maxBatch),
@@ -296,7 +298,8 @@ func (s *Store) load() error {
 		}
 		st := hallq.FloorState{Settings: cfg.Settings, Services: cfg.Services, Tiers: cfg.Tiers, Voice: cfg.Voice,
 			Day: cur.Day, Numbers: cur.Numbers, LastID: cur.LastID, LastIssued: fromNanos(cur.LastIssued),
-			Times: cur.Times, HoursOpen: cur.HoursOpen, Cancelled: cur.Cancelled, LastAlert: cur.LastAlert}
+			Times: cur.Times, HoursOpen: cur.HoursOpen, Cancelled: cur.Cancelled, LastAlert: cur.LastAlert,
+			ClockOffset: time.Duration(cur.ClockOffset), LastSeen: fromNanos(cur.LastSeen)}
 		for i := range cur.Calls {
 			st.Calls = append(st.Calls, cur.Calls[i].call())
 		}
@@ -599,10 +602,13 @@ func (s *Store) apply(batch []*op, floor bool) ([]hallq.Event, error) {
 		return nil, fmt.Errorf("starting a transaction: %w", err)
 	}
 	defer tx.Rollback()
-	now := s.now()
+	raw := s.clock()
+	now := raw.Round(0)
 	w := &batchWriter{tx: tx, floor: s.floor, seq: s.seq}
 	if floor {
-		if err := w.persist(s.floor.Advance(now)); err != nil {
+		// The time with its monotonic reading: the Floor tells a step of
+		// the PC's clock from time passing.
+		if err := w.persist(s.floor.Advance(raw)); err != nil {
 			return nil, err
 		}
 		if now.Sub(s.lastAlerts) >= alertEvery {
@@ -741,6 +747,11 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 	if err := putAlerts(tx, ch.Alerts); err != nil {
 		return err
 	}
+	if ch.UndoneDay != "" {
+		if err := tx.Bucket(bucketDays).Delete([]byte(ch.UndoneDay)); err != nil {
+			return err
+		}
+	}
 	if err := enqueueEscalations(tx, w.floor, ch.Escalations); err != nil {
 		return err
 	}
@@ -795,7 +806,8 @@ func putConfig(tx *bbolt.Tx, f *hallq.Floor) error {
 func putCursor(tx *bbolt.Tx, f *hallq.Floor) error {
 	st := f.Cursor()
 	r := cursorRecord{Day: st.Day, Numbers: st.Numbers, LastID: st.LastID, LastIssued: nanos(st.LastIssued), Times: st.Times,
-		HoursOpen: st.HoursOpen, Cancelled: st.Cancelled, LastAlert: st.LastAlert}
+		HoursOpen: st.HoursOpen, Cancelled: st.Cancelled, LastAlert: st.LastAlert,
+		ClockOffset: int64(st.ClockOffset), LastSeen: nanos(st.LastSeen)}
 	for i := range st.Calls {
 		r.Calls = append(r.Calls, encodeCall(&st.Calls[i]))
 	}

@@ -167,7 +167,9 @@ export function alertsView({ list, banner }) {
       });
       buttons.append(b);
     }
-    if (climbs(a)) {
+    // Waits and pauses end by themselves; a complaint or a printer is
+    // resolved by a manager, and so is the clock, which resolving confirms.
+    if (climbs(a) || a.kind === "clock") {
       const b = words("button", "resolve", { type: "button", class: "plain", "data-act": "resolve" });
       b.addEventListener("click", () => dialog.open(a));
       buttons.append(b);

@@ -220,6 +220,7 @@ export const L = pageLang({
   kind_paused_long: { zh: "窗口暂停过久", en: "Counter paused long" },
   kind_printer: { zh: "打印机", en: "Printer" },
   kind_complaint: { zh: "投诉", en: "Complaint" },
+  kind_clock: { zh: "电脑时钟", en: "PC clock" },
   alertAge: { zh: (t) => `已 ${t}`, en: (t) => `${t} ago` },
   alertNext: { zh: (t) => `${t} 后升级`, en: (t) => `next level in ${t}` },
   alertAckBy: { zh: (u) => `${u} 已受理`, en: (u) => `${u} has it` },
