@@ -149,7 +149,7 @@ func (s *Store) resolvePrinterOf(tx *bbolt.Tx, now time.Time, by hallq.Actor, id
 	for _, a := range s.floor.Alerts() {
 		if a.Kind == hallq.AlertPrinter && (r.Printer != "" && a.Printer == r.Printer || a.Device == id) {
 			note := fmt.Sprintf("Kiosk %s was removed.", cmp.Or(r.Name, strconv.FormatUint(id, 10)))
-			ch, _, err := s.floor.ResolveAlert(now, by, a.ID, note, nil)
+			ch, _, err := s.floor.ResolveAlert(now, by, a.ID, note, hallq.AlertContext{})
 			return ch, nil, err
 		}
 	}
