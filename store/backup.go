@@ -23,7 +23,12 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, size func(int64)) error
 	if err != nil {
 		return fmt.Errorf("making a backup file: %w", err)
 	}
-	defer os.Remove(f.Name())
+	// Unlinked at once, and read through the open file: a crash while a
+	// backup streams leaves no copy behind to fill the disk.
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return fmt.Errorf("making a backup file: %w", err)
+	}
 	defer f.Close()
 	var n int64
 	err = s.db.View(func(tx *bbolt.Tx) error {

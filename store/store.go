@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -156,6 +157,7 @@ func Open(opts Options) (s *Store, err error) {
 		db.Close()
 		return nil, err
 	}
+	removeBackupLeftovers(opts.Path, opts.Logger)
 	defer func() {
 		// A page that does not read makes bbolt panic: that is a damaged
 		// file, not a crash of the hub.
@@ -197,6 +199,18 @@ func Open(opts Options) (s *Store, err error) {
 	}
 	go s.run()
 	return s, nil
+}
+
+// removeBackupLeftovers removes the backup copies an older hub left beside
+// the database when it died while a backup streamed. The file is locked:
+// no backup of this hub can be running.
+func removeBackupLeftovers(path string, log *slog.Logger) {
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".hallq-backup-*"))
+	for _, f := range leftovers {
+		if err := os.Remove(f); err == nil {
+			log.Info("store: removed the copy of an interrupted backup", "file", f)
+		}
+	}
 }
 
 // damaged is the error for a database file that cannot be used.

@@ -483,3 +483,36 @@ func TestStore_Backup(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A backup that is streaming leaves no copy beside the database: a crash
+// then cannot leave one behind to fill the disk; one an older hub left is
+// removed at the next start.
+func TestStore_BackupLeavesNoCopy(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hallq.db")
+	leftover := filepath.Join(dir, ".hallq-backup-123456")
+	if err := os.WriteFile(leftover, []byte("an old copy"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpenPath(t, path, newClock())
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Errorf("the leftover of an interrupted backup is still there: %v", err)
+	}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Backup(ctx, pw, func(int64) {})
+		pw.Close()
+	}()
+	if _, err := io.ReadFull(pr, make([]byte, 4096)); err != nil {
+		t.Fatal(err)
+	}
+	// Mid-stream, as a kill would find it.
+	if copies, _ := filepath.Glob(filepath.Join(dir, ".hallq-backup-*")); len(copies) != 0 {
+		t.Errorf("copies beside the database while a backup streams: %v", copies)
+	}
+	io.Copy(io.Discard, pr)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
