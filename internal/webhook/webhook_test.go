@@ -179,12 +179,7 @@ func TestSender_AtLeastOnceAcrossRestarts(t *testing.T) {
 // what was waiting for it.
 func TestSender_NoWebhook(t *testing.T) {
 	ctx := context.Background()
-	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, clock := openStore(t)
 	recv, srv := newReceiver(t, 1<<30)
 	if _, err := st.Complain(ctx, hallq.Actor{}, hallq.ComplaintAtCounter, hallq.TicketRef{}, hallq.NewComplaint{Text: "Cold."}); err != nil {
 		t.Fatal(err)
@@ -231,12 +226,7 @@ func TestSender_NoWebhook(t *testing.T) {
 // logged by its host only.
 func TestSender_NoSecretInLogs(t *testing.T) {
 	ctx := context.Background()
-	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, clock := openStore(t)
 	const secret = "s3cr3t-token"
 	esc := &hallq.Escalation{RespondS: 60, Level3AfterS: 120, WebhookURL: "http://127.0.0.1:1/hooks/" + secret + "?key=" + secret}
 	if _, err := st.UpdateSettings(ctx, manager, hallq.SettingsUpdate{Escalation: esc}); err != nil {
@@ -251,7 +241,7 @@ func TestSender_NoSecretInLogs(t *testing.T) {
 	}
 	var logs strings.Builder
 	s := &webhook.Sender{Outbox: st, Timeout: time.Second, Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	_, err = s.SendPending(ctx)
+	_, err := s.SendPending(ctx)
 	if err == nil {
 		t.Fatal("posting to a closed port succeeded")
 	}
@@ -265,12 +255,7 @@ func TestSender_NoSecretInLogs(t *testing.T) {
 // new one, which did not ask for it; those after the change are.
 func TestSender_WebhookReplaced(t *testing.T) {
 	ctx := context.Background()
-	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, clock := openStore(t)
 	_, old := newReceiver(t, 1<<30)
 	recv, srv := newReceiver(t, 0)
 	setWebhook := func(url string) {
@@ -309,4 +294,17 @@ func TestSender_WebhookReplaced(t *testing.T) {
 		t.Errorf("the new webhook also got %s", d.event)
 	default:
 	}
+}
+
+// openStore opens a hall on a new file with a clock the test moves; it is
+// closed at the end of the test.
+func openStore(t *testing.T) (*store.Store, *fakeclock.Clock) {
+	t.Helper()
+	clock := fakeclock.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	st, err := store.Open(store.Options{Path: filepath.Join(t.TempDir(), "hallq.db"), Now: clock.Now, BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, clock
 }
