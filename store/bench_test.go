@@ -185,3 +185,35 @@ func fillHistory(path string, n, open int) error {
 		return tx.Bucket(bucketMeta).Put(keyCursor, marshal(cur))
 	})
 }
+
+// BenchmarkIssueQueued measures ticket issue with nobody waiting and with
+// 3,000 waiting: the cost of an operation must not grow with the queue.
+func BenchmarkIssueQueued(b *testing.B) {
+	for _, waiting := range []int{0, 3000} {
+		b.Run(fmt.Sprintf("waiting=%d", waiting), func(b *testing.B) {
+			s, err := Open(Options{Path: filepath.Join(benchDir(b), "hallq.db"), TimeZone: "UTC"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			fill := make(chan struct{}, 64)
+			var wg sync.WaitGroup
+			for range waiting {
+				wg.Add(1)
+				fill <- struct{}{}
+				go func() {
+					defer wg.Done()
+					defer func() { <-fill }()
+					if _, _, err := s.IssueTicket(context.Background(), hallq.IssueRequest{Service: "B"}); err != nil {
+						b.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			loadtest.Run(b, 1, "tickets/s", func(i int) error {
+				_, _, err := s.IssueTicket(context.Background(), hallq.IssueRequest{Service: "A"})
+				return err
+			})
+		})
+	}
+}

@@ -325,9 +325,16 @@ type eventRecord struct {
 	Alert   *alertRecord  `json:"alert,omitempty"`
 
 	Complaint uint64 `json:"cpl,omitempty"` // the complaint's id
+
+	// TicketID and Change are the event's ticket and what the event changed
+	// of it. Events written before them carry the whole ticket in Ticket.
+	TicketID uint64        `json:"tid,omitempty"`
+	Change   *ticketChange `json:"d,omitempty"`
 }
 
-func encodeEvent(e *hallq.Event) eventRecord {
+// encodeEvent returns the record of event e; its ticket's change is made by
+// changes, against the ticket as the event before it left it.
+func encodeEvent(e *hallq.Event, changes *changeWriter) (eventRecord, error) {
 	r := eventRecord{Type: string(e.Type), At: nanos(e.At), Staff: e.Staff, Mode: string(e.Mode),
 		Reason: e.Reason, From: e.From, Subject: e.Subject}
 	if e.Alert != nil {
@@ -337,8 +344,11 @@ func encodeEvent(e *hallq.Event) eventRecord {
 		r.Counter = e.Counter.ID
 	}
 	if e.Ticket != nil {
-		t := encodeTicket(e.Ticket)
-		r.Ticket = &t
+		c, err := changes.change(e.Ticket)
+		if err != nil {
+			return r, err
+		}
+		r.TicketID, r.Change = e.Ticket.ID, c
 	}
 	if e.Call != nil {
 		c := encodeCall(e.Call)
@@ -347,7 +357,7 @@ func encodeEvent(e *hallq.Event) eventRecord {
 	if e.Complaint != nil {
 		r.Complaint = e.Complaint.ID
 	}
-	return r
+	return r, nil
 }
 
 type cardRecord struct {

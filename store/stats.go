@@ -16,9 +16,10 @@ import (
 // reads.
 const maxReportDays = 400
 
-// event returns the event a record keeps. Its counter and complaint carry
-// only their ids.
-func (r *eventRecord) event(seq uint64) hallq.Event {
+// event returns the event a record keeps, its ticket as the event left it
+// (rebuilt by fold from what each event changed), its counter and complaint
+// with only their ids.
+func (r *eventRecord) event(seq uint64, fold *ticketFold) (hallq.Event, error) {
 	e := hallq.Event{Seq: seq, Type: hallq.EventType(r.Type), At: fromNanos(r.At), Staff: r.Staff,
 		Mode: hallq.CallMode(r.Mode), Reason: r.Reason, From: r.From, Subject: r.Subject}
 	if r.Alert != nil {
@@ -27,8 +28,16 @@ func (r *eventRecord) event(seq uint64) hallq.Event {
 	if r.Counter != "" {
 		e.Counter = &hallq.Counter{ID: r.Counter}
 	}
-	if r.Ticket != nil {
+	switch {
+	case r.Change != nil:
+		t, err := fold.ticket(r.TicketID, r.Change)
+		if err != nil {
+			return e, err
+		}
+		e.Ticket = t
+	case r.Ticket != nil: // written before events kept only their changes
 		e.Ticket = r.Ticket.ticket()
+		fold.views[r.Ticket.ID] = viewOf(r.Ticket)
 	}
 	if r.Call != nil {
 		c := r.Call.call()
@@ -37,7 +46,7 @@ func (r *eventRecord) event(seq uint64) hallq.Event {
 	if r.Complaint != 0 {
 		e.Complaint = &hallq.Complaint{ID: r.Complaint}
 	}
-	return e
+	return e, nil
 }
 
 // checkDays checks a range of hall days, YYYY-MM-DD, inclusive.
@@ -91,13 +100,18 @@ func (s *Store) eventsOf(from, to string) ([]hallq.Event, error) {
 				break
 			}
 		}
+		fold := &ticketFold{tickets: tx.Bucket(bucketTickets), views: map[uint64]ticketView{}}
 		c := tx.Bucket(bucketEvents).Cursor()
 		for k, v := c.Seek(itob(first)); k != nil && (end == 0 || bytes.Compare(k, itob(end)) < 0); k, v = c.Next() {
 			var r eventRecord
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("reading event %d: %w", btoi(k), err)
 			}
-			out = append(out, r.event(btoi(k)))
+			e, err := r.event(btoi(k), fold)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
 		}
 		return nil
 	})

@@ -715,6 +715,7 @@ type batchWriter struct {
 	seq     uint64
 	events  []hallq.Event
 	changed bool
+	changes *changeWriter // what each event changed of its ticket
 }
 
 func (w *batchWriter) persist(ch *hallq.Change) error {
@@ -723,7 +724,34 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 	}
 	w.changed = true
 	tx := w.tx
-	tickets, open := tx.Bucket(bucketTickets), tx.Bucket(bucketOpen)
+	tickets, open, events := tx.Bucket(bucketTickets), tx.Bucket(bucketOpen), tx.Bucket(bucketEvents)
+	// Events and tickets are appended in key order: full pages, not the
+	// half-full ones a split leaves for random inserts. Tickets are still
+	// rewritten while open, near the end: a little room is left there.
+	events.FillPercent, tickets.FillPercent = 1.0, 0.9
+	// The events first: each keeps what it changed of its ticket, against
+	// the ticket as stored before this change.
+	if w.changes == nil {
+		w.changes = &changeWriter{tickets: tickets, views: map[uint64]ticketView{}}
+	}
+	for i := range ch.Events {
+		e := &ch.Events[i]
+		w.seq++
+		e.Seq = w.seq
+		r, err := encodeEvent(e, w.changes)
+		if err != nil {
+			return err
+		}
+		if err := events.Put(itob(e.Seq), marshal(r)); err != nil {
+			return err
+		}
+		if e.Type == hallq.DayStarted {
+			if err := tx.Bucket(bucketDays).Put([]byte(e.Subject), itob(e.Seq)); err != nil {
+				return err
+			}
+		}
+		w.events = append(w.events, *e)
+	}
 	for _, t := range ch.Tickets {
 		if err := putTicket(tickets, t); err != nil {
 			return err
@@ -766,25 +794,7 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 			return err
 		}
 	}
-	if err := enqueueEscalations(tx, w.floor, ch.Escalations); err != nil {
-		return err
-	}
-	events := tx.Bucket(bucketEvents)
-	for i := range ch.Events {
-		e := &ch.Events[i]
-		w.seq++
-		e.Seq = w.seq
-		if err := events.Put(itob(e.Seq), marshal(encodeEvent(e))); err != nil {
-			return err
-		}
-		if e.Type == hallq.DayStarted {
-			if err := tx.Bucket(bucketDays).Put([]byte(e.Subject), itob(e.Seq)); err != nil {
-				return err
-			}
-		}
-		w.events = append(w.events, *e)
-	}
-	return nil
+	return enqueueEscalations(tx, w.floor, ch.Escalations)
 }
 
 func putTicket(b *bbolt.Bucket, t *hallq.Ticket) error {
