@@ -229,3 +229,32 @@ func BenchmarkIssueWithOpenAlerts(b *testing.B) {
 }
 
 func itoaN(n int) string { return fmt.Sprintf("open=%d", n) }
+
+// A counter's view of the queue counts every ticket it may call but carries
+// only the first n: its messages stay small with 3,000 waiting.
+func TestFloor_QueueFor(t *testing.T) {
+	f := newFloor(t)
+	now := t0
+	for i := range 60 {
+		tier := ""
+		if i%10 == 0 {
+			tier = "priority"
+		}
+		issueOrder(t, f, now.Add(time.Duration(i)*time.Second), hallq.IssueOrder{Service: "A", Tier: tier, By: clerk})
+	}
+	issue(t, f, now, "B", "")
+	c := counter(t, f, "1")
+	q := f.QueueFor(c, 50)
+	var a *hallq.CounterQueue
+	for i := range q {
+		if q[i].ID == "A" {
+			a = &q[i]
+		}
+	}
+	if a == nil || a.Waiting != 60 || len(a.Tickets) != 50 || a.VIPs != 6 || a.ToMe != 0 || a.Oldest == nil {
+		t.Fatalf("A as counter 1 sees it: %+v", a)
+	}
+	if a.Tickets[0].Ahead != 0 || a.Tickets[49].Ahead != 49 {
+		t.Errorf("tickets out of call order: %d, %d ahead", a.Tickets[0].Ahead, a.Tickets[49].Ahead)
+	}
+}

@@ -1,6 +1,7 @@
 package hallq
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -145,6 +146,59 @@ func (f *Floor) Queue() []ServiceQueue {
 			q.Tickets = append(q.Tickets, v)
 		}
 		out = append(out, q)
+	}
+	return out
+}
+
+// CounterQueue is one service's waiting tickets as a counter sees them:
+// those it may call (of a service it takes and not transferred to another
+// counter, or transferred to it), how many, the longest waiting, the VIPs
+// and those transferred to it among them, and the first ones in call order.
+type CounterQueue struct {
+	ID       string    `json:"id"`
+	Waiting  int       `json:"waiting"`
+	Oldest   *string   `json:"oldest_issued_at,omitempty"`
+	VIPs     int       `json:"vips"`
+	ToMe     int       `json:"to_me"`
+	Tickets  []*Ticket `json:"tickets"` // the first ones, at most the n asked for
+	oldestAt time.Time
+}
+
+// QueueFor returns the queue as counter c sees it, service by service (the
+// services it takes, and any other with a ticket transferred to it), with at
+// most n tickets of each: a terminal shows the figures and the next to call,
+// and its messages stay as small with 3,000 waiting as with 30.
+func (f *Floor) QueueFor(c *Counter, n int) []CounterQueue {
+	out := []CounterQueue{}
+	for _, s := range f.services {
+		takes := slices.Contains(c.Services, s.ID) || slices.Contains(c.AlsoServes, s.ID)
+		q := CounterQueue{ID: s.ID, Tickets: []*Ticket{}}
+		for i, t := range f.queues[s.ID] {
+			if t.Target != c.ID && (t.Target != "" || !takes) {
+				continue
+			}
+			q.Waiting++
+			if t.VIP() {
+				q.VIPs++
+			}
+			if t.Target == c.ID {
+				q.ToMe++
+			}
+			if q.oldestAt.IsZero() || t.IssuedAt.Before(q.oldestAt) {
+				q.oldestAt = t.IssuedAt
+			}
+			if len(q.Tickets) < n {
+				v := t.clone()
+				v.StatusURL, v.Ahead = f.statusURL(t.Token), i
+				e := f.estimate(s.ID, i)
+				v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+				q.Tickets = append(q.Tickets, v)
+			}
+		}
+		if takes || q.Waiting > 0 {
+			q.Oldest = formatTime(q.oldestAt)
+			out = append(out, q)
+		}
 	}
 	return out
 }

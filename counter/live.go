@@ -22,11 +22,16 @@ const (
 )
 
 // queueView is the queue as a counter's terminal sees it: every service's
-// figures, and the waiting tickets the counter may call.
+// figures, and the waiting tickets the counter may call, service by
+// service: how many, the longest waiting, and the first maxQueueTickets.
 type queueView struct {
 	Services []*hallq.Service     `json:"services"`
-	Queue    []hallq.ServiceQueue `json:"queue"`
+	Queue    []hallq.CounterQueue `json:"queue"`
 }
+
+// maxQueueTickets is how many of each service's waiting tickets a terminal
+// gets: the next to call, and the numbers it suggests to call by number.
+const maxQueueTickets = 50
 
 // counterMessage is a message to a counter's terminals: the snapshot (the
 // counter and the queue), a change of the counter, or of the queue. The
@@ -101,7 +106,7 @@ func counterSnapshot(f *hallq.Floor, seq uint64, now time.Time, id string) (*cou
 	if err != nil {
 		return nil, err
 	}
-	return &counterMessage{Type: "snapshot", Seq: seq, Counter: staffCounter(c), queueView: queueFor(c, f.Services(now), f.Queue())}, nil
+	return &counterMessage{Type: "snapshot", Seq: seq, Counter: staffCounter(c), queueView: queueFor(f, c, f.Services(now))}, nil
 }
 
 // padSnapshot returns the whole view of counter id's pads.
@@ -124,22 +129,13 @@ func toRate(c *hallq.Counter, now time.Time) *visit {
 	return &visit{ID: t.ID, Number: t.Number}
 }
 
-// queueFor returns the queue as counter c sees it: the figures of every
-// service, and the waiting tickets c may call, by service: those of the
-// services it takes that are not transferred to another counter, and those
-// transferred to c.
-func queueFor(c *hallq.Counter, services []*hallq.Service, queue []hallq.ServiceQueue) *queueView {
-	v := &queueView{Services: services, Queue: []hallq.ServiceQueue{}}
-	for _, q := range queue {
-		takes := slices.Contains(c.Services, q.ID) || slices.Contains(c.AlsoServes, q.ID)
-		mine := hallq.ServiceQueue{ID: q.ID, Tickets: []*hallq.Ticket{}}
-		for _, t := range q.Tickets {
-			if t.Target == c.ID || t.Target == "" && takes {
-				mine.Tickets = append(mine.Tickets, staffTicket(t))
-			}
-		}
-		if takes || len(mine.Tickets) > 0 {
-			v.Queue = append(v.Queue, mine)
+// queueFor returns the queue as counter c sees it; staff see the holders'
+// names.
+func queueFor(f *hallq.Floor, c *hallq.Counter, services []*hallq.Service) *queueView {
+	v := &queueView{Services: services, Queue: f.QueueFor(c, maxQueueTickets)}
+	for i := range v.Queue {
+		for j, t := range v.Queue[i].Tickets {
+			v.Queue[i].Tickets[j] = staffTicket(t)
 		}
 	}
 	return v
@@ -196,14 +192,14 @@ func (h *Handler) readQueues(topics []string, queueSeq uint64) map[string]*queue
 	}
 	out := map[string]*queueView{}
 	h.Feed.ReadFloor(func(f *hallq.Floor, _ uint64, now time.Time) {
-		services, queue := f.Services(now), f.Queue()
+		services := f.Services(now)
 		for _, topic := range topics {
 			id, ok := strings.CutPrefix(topic, counterTopic)
 			if !ok {
 				continue
 			}
 			if c, err := f.Counter(id); err == nil { // else deleted: a later batch resets its sockets
-				out[id] = queueFor(c, services, queue)
+				out[id] = queueFor(f, c, services)
 			}
 		}
 	})

@@ -202,34 +202,36 @@ function setButton(b, op, reason) {
 
 // --- The queue this counter calls from.
 
+// The hub sends, per service, how many tickets this counter may call and
+// their figures, with only the first tickets.
 function waitingForMe() {
-  return state.queue.reduce((n, q) => n + (q.tickets ? q.tickets.length : 0), 0);
+  return state.queue.reduce((n, q) => n + (q.waiting || 0), 0);
 }
 
 function renderQueue() {
   const c = state.counter;
   const list = $("queue-list");
   const rows = state.queue.map((q) => {
-    const tickets = q.tickets || [];
     const s = state.services.find((x) => x.id === q.id);
     const li = el("li", "queue-row");
     li.dataset.service = q.id;
     const head = el("div", "queue-head");
     const name = el("span", "queue-name");
     name.append(el("span", "svc-id", q.id), " ", el("span", "", serviceName(q.id)));
-    const count = el("span", "queue-count", tickets.length ? L.t("queueWaiting", tickets.length) : L.t("queueNone"));
-    count.classList.toggle("zero", tickets.length === 0);
+    const n = q.waiting || 0;
+    const count = el("span", "queue-count", n ? L.t("queueWaiting", n) : L.t("queueNone"));
+    count.classList.toggle("zero", n === 0);
     head.append(name, count);
     const facts = el("div", "queue-facts");
-    const oldest = oldestIssued(tickets);
+    const oldest = q.oldest_issued_at;
     if (oldest) {
       const f = el("span", "queue-oldest");
       f.dataset.issued = oldest;
       facts.append(f);
     }
-    const vips = tickets.filter(vip).length;
+    const vips = q.vips || 0;
     if (vips > 0) facts.append(el("span", "queue-vips", L.t("queueVips", vips)));
-    const toMe = tickets.filter((t) => t.target_counter && c && t.target_counter === c.id).length;
+    const toMe = q.to_me || 0;
     if (toMe > 0) facts.append(el("span", "queue-tome", L.t("queueToYou", toMe)));
     if (c && (c.also_serves || []).includes(q.id)) facts.append(el("span", "queue-spare", L.t("queueSpare")));
     if (s && s.accepting === false) facts.append(el("span", "queue-closed", L.t("queueNotTaking")));
@@ -240,16 +242,6 @@ function renderQueue() {
   list.replaceChildren(...rows);
   $("queue-total").textContent = L.t("queueTotal", waitingForMe());
   tickQueue();
-}
-
-function oldestIssued(tickets) {
-  let best = "";
-  let bestAt = Infinity;
-  for (const t of tickets) {
-    const at = Date.parse(t.issued_at || "");
-    if (at < bestAt) [best, bestAt] = [t.issued_at, at];
-  }
-  return best;
 }
 
 function tickQueue() {
