@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,6 +43,10 @@ func Check(path string) (*CheckReport, error) {
 	r.Size = fi.Size()
 	if r.Size == 0 {
 		r.Problems = append(r.Problems, "it is empty")
+		return r, nil
+	}
+	if err := precheck(path); err != nil {
+		r.Problems = append(r.Problems, err.Error())
 		return r, nil
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
@@ -165,5 +170,53 @@ func (s *Store) CheckInBackground() []string {
 		return problems
 	}
 	s.log.Info("store: the database checks out", "took", time.Since(started).Round(time.Millisecond))
+	return nil
+}
+
+// precheck reads the file's two meta pages as bbolt lays them out and
+// refuses a file shorter than the pages its newest meta page says are in
+// use: bbolt would map it and die reading past its end (SIGBUS, which no
+// recover catches), in Open itself when the free list lies there.
+func precheck(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	const magic = 0xED0CDAED
+	head := make([]byte, 4096)
+	n, _ := f.ReadAt(head, 0)
+	head = head[:n]
+	if len(head) < 80 {
+		return damaged(path, "it is too short to be a database")
+	}
+	pageSize := int64(binary.NativeEndian.Uint32(head[24:]))
+	var best struct{ txid, pages uint64 }
+	for i := int64(0); i < 2; i++ {
+		meta := make([]byte, 80)
+		if pageSize < 512 || pageSize > 1<<16 {
+			break
+		}
+		if _, err := f.ReadAt(meta, i*pageSize); err != nil {
+			continue
+		}
+		if binary.NativeEndian.Uint32(meta[16:]) != magic {
+			continue
+		}
+		txid, pages := binary.NativeEndian.Uint64(meta[64:]), binary.NativeEndian.Uint64(meta[56:])
+		if txid >= best.txid {
+			best.txid, best.pages = txid, pages
+		}
+	}
+	if best.pages == 0 {
+		return nil // no valid meta page: bbolt says what is wrong
+	}
+	if need := int64(best.pages) * pageSize; fi.Size() < need {
+		return damaged(path, fmt.Sprintf("it is %d bytes long but its pages need %d", fi.Size(), need))
+	}
 	return nil
 }

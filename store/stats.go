@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -103,8 +102,8 @@ func (s *Store) eventsOf(from, to string) ([]hallq.Event, error) {
 		fold := &ticketFold{tickets: tx.Bucket(bucketTickets), views: map[uint64]ticketView{}}
 		c := tx.Bucket(bucketEvents).Cursor()
 		for k, v := c.Seek(itob(first)); k != nil && (end == 0 || bytes.Compare(k, itob(end)) < 0); k, v = c.Next() {
-			var r eventRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			r, err := decodeEventRecord(v)
+			if err != nil {
 				return fmt.Errorf("reading event %d: %w", btoi(k), err)
 			}
 			e, err := r.event(btoi(k), fold)

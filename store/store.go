@@ -136,6 +136,10 @@ func Open(opts Options) (s *Store, err error) {
 	}
 	if fi, err := os.Stat(opts.Path); err == nil && fi.Size() == 0 {
 		return nil, damaged(opts.Path, "it is empty")
+	} else if err == nil {
+		if err := precheck(opts.Path); err != nil {
+			return nil, err
+		}
 	}
 	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
 		Timeout: time.Second,
@@ -742,7 +746,7 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 		if err != nil {
 			return err
 		}
-		if err := events.Put(itob(e.Seq), marshal(r)); err != nil {
+		if err := events.Put(itob(e.Seq), encodeEventRecord(&r)); err != nil {
 			return err
 		}
 		if e.Type == hallq.DayStarted {
