@@ -1,6 +1,28 @@
 package hallq
 
-import "math"
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// This file is the wait estimator of DESIGN.md, "Wait estimates". It reads
+// the waiting tickets, the counters and the day's arrivals, and changes
+// nothing.
+//
+// In a hall manager's words: a ticket waits until the counters that can call
+// it have cleared the work in front of it. That work is the customers of its
+// service ahead of it, each taking the service's recent mean service time,
+// plus the VIPs likely to arrive while it waits and still be called before it
+// (from the last hour's arrivals per tier, within their head start, at most
+// vip_streak_cap of them for each regular customer ahead). Each open counter
+// that takes the service first finishes its current customer (half a service
+// on average) and the customers of its other services who came before this
+// ticket (shared with the other counters that serve them); a VIP window first
+// serves every waiting VIP, and a counter's spare-time service gets only the
+// time its own services leave. Paused and closed counters serve nobody: with
+// no counter able to call the ticket there is no estimate, and the pages say
+// so. The 80 % range comes from how much the service times vary.
 
 // maxSamples is how many recent service times of a service the estimator keeps.
 const maxSamples = 50
@@ -9,41 +31,349 @@ const maxSamples = 50
 // trusts them over the service's assumed service time.
 const minSamples = 5
 
-// Estimate is an estimated wait with its 80 % range, in seconds.
+// EtaNoCounter is the eta_reason of a waiting ticket, or of a service, that
+// no open counter can call now: it has no estimate.
+const EtaNoCounter = "no_counter"
+
+// arrivalWindow is how far back the arrival rates look. The Floor keeps the
+// issue times in memory only: after a restart the rates start again from
+// nothing, and the estimate counts no VIPs to come until some arrive.
+const arrivalWindow = time.Hour
+
+// minArrivalSpan is the shortest span arrival rates are taken over, so that
+// the first tickets after a start do not read as a flood.
+const minArrivalSpan = 30 * time.Minute
+
+// z80 is the standard normal quantile of 90 %: ±z80 standard deviations hold
+// 80 % of a normal distribution.
+const z80 = 1.2816
+
+// Estimate is an estimated wait with its 80 % range, in seconds. Reason is ""
+// for a known estimate; EtaNoCounter when no open counter can call the
+// ticket, and then the figures are 0 and mean nothing.
 type Estimate struct {
-	S     int
-	LowS  int
-	HighS int
+	S      int
+	LowS   int
+	HighS  int
+	Reason string
 }
 
-// EstimateWait estimates the wait of a ticket with ahead tickets before it in
-// a service that counters open counters take, from the service's recent
-// service times (seconds, oldest first) or, with fewer than minSamples of
-// them, its assumed service time.
-//
-// The wait is ahead × mean ÷ counters. The range treats the ahead service
-// times as independent: ±1.28 standard deviations of their sum, spread over
-// the counters, plus up to half a service for the customers at the counters
-// now. With no counter open the estimate assumes one, and says so by a wide
-// range: the high end doubles.
-func EstimateWait(ahead, counters int, recent []int, assumedS int) Estimate {
-	mean, sd := float64(assumedS), float64(assumedS)/2
-	if len(recent) >= minSamples {
-		mean, sd = meanSD(recent)
+// Known reports whether the estimate has figures.
+func (e Estimate) Known() bool { return e.Reason == "" }
+
+// arrivals remembers when tickets were issued in the last arrivalWindow, per
+// service and tier, oldest first.
+type arrivals struct {
+	since time.Time // the first issue seen since the Floor was made
+	times map[arrivalKey][]time.Time
+}
+
+type arrivalKey struct{ service, tier string }
+
+// add records a ticket of service and tier issued at at, and forgets the
+// issues of that service and tier older than the window.
+func (a *arrivals) add(service, tier string, at time.Time) {
+	if a.times == nil {
+		a.times = map[arrivalKey][]time.Time{}
+		a.since = at
 	}
-	c := float64(counters)
-	if counters < 1 {
-		c = 1
+	k := arrivalKey{service, tier}
+	ts := a.times[k]
+	drop := sort.Search(len(ts), func(i int) bool { return !ts[i].Before(at.Add(-arrivalWindow)) })
+	a.times[k] = append(ts[drop:], at)
+}
+
+// perSecond returns the arrival rate of service and tier at now, per second,
+// over the last arrivalWindow (or since the first issue seen, if later, but
+// at least minArrivalSpan).
+func (a *arrivals) perSecond(service, tier string, now time.Time) float64 {
+	ts := a.times[arrivalKey{service, tier}]
+	if len(ts) == 0 {
+		return 0
 	}
-	n := float64(ahead)
-	eta := n * mean / c
-	spread := 1.28 * sd * math.Sqrt(math.Max(n, 1)) / c
-	low := math.Max(0, eta-spread)
-	high := eta + spread + mean/(2*c)
-	if counters < 1 {
-		high *= 2
+	from := now.Add(-arrivalWindow)
+	n := len(ts) - sort.Search(len(ts), func(i int) bool { return !ts[i].Before(from) })
+	span := min(max(now.Sub(a.since), minArrivalSpan), arrivalWindow)
+	return float64(n) / span.Seconds()
+}
+
+// estimator holds what the estimates of one state of the Floor share; make
+// one with newEstimator and ask it for as many tickets as needed.
+type estimator struct {
+	f        *Floor
+	now      time.Time
+	services map[string]*serviceLoad
+	counters []*counterLoad // the open counters
+	cap      int            // vip_streak_cap
+	fill     []fillCounter  // scratch
+	before   []int          // scratch: per service, its tickets before the one estimated; -1 until counted
+	key      int64          // the key of the ticket estimated, Unix nanoseconds
+}
+
+// serviceLoad is what the estimator knows of one service.
+type serviceLoad struct {
+	index     int           // in estimator.before
+	mean, sd  float64       // service time, seconds
+	q         []*Ticket     // waiting, by key then id
+	keys      []int64       // the keys of q, Unix nanoseconds; made when first needed
+	vipBefore []int32       // vipBefore[i]: VIPs among q[:i]; made when first needed
+	serving   int           // open counters that have it among their Services
+	rate      float64       // arrivals per second, every tier
+	vipRate   float64       // arrivals per second, VIP tiers
+	tiers     []tierArrival // tiers with a head start that arrive
+}
+
+// tierArrival is a tier's head start and today's arrival rate per second.
+type tierArrival struct {
+	headStart time.Duration
+	rate      float64
+}
+
+// counterLoad is an open counter, as the estimator sees it.
+type counterLoad struct {
+	c        *Counter
+	services []*serviceLoad // its Services, in order
+	ids      []string
+	busyS    float64 // the time its current customer has left, on average
+}
+
+// fillCounter is a counter in fill: free for the ticket's service after
+// free seconds, and then giving it rate of its time.
+type fillCounter struct{ free, rate float64 }
+
+// newEstimator returns an estimator of f as it is, at now.
+func (f *Floor) newEstimator() *estimator {
+	now := f.lastIssued
+	if f.lastSeen.After(now) {
+		now = f.lastSeen
 	}
-	return Estimate{S: round(eta), LowS: round(low), HighS: round(high)}
+	e := &estimator{f: f, now: now, services: make(map[string]*serviceLoad, len(f.services)), cap: max(1, f.settings.VIPStreakCap)}
+	for _, s := range f.services {
+		l := &serviceLoad{index: len(e.before), q: f.queues[s.ID]}
+		e.before = append(e.before, -1)
+		l.mean, l.sd = float64(s.ServiceTimeS), float64(s.ServiceTimeS)/2
+		if recent := f.times[s.ID]; len(recent) >= minSamples {
+			l.mean, l.sd = meanSD(recent)
+		}
+		l.mean = max(l.mean, 1)
+		for _, t := range f.tiers {
+			r := f.arrivals.perSecond(s.ID, t.ID, now)
+			if r == 0 {
+				continue
+			}
+			l.rate += r
+			if t.Rank > 0 {
+				l.vipRate += r
+			}
+			if t.HeadStartS > 0 {
+				l.tiers = append(l.tiers, tierArrival{t.HeadStart(), r})
+			}
+		}
+		e.services[s.ID] = l
+	}
+	for _, c := range f.counters {
+		if c.State != Open {
+			continue
+		}
+		cl := &counterLoad{c: c, ids: c.Services}
+		for _, id := range c.Services {
+			l := e.services[id]
+			cl.services = append(cl.services, l)
+			if l != nil {
+				l.serving++
+			}
+		}
+		if c.Ticket != nil {
+			if l := e.services[c.Ticket.Service]; l != nil {
+				cl.busyS = l.mean / 2
+			}
+		}
+		e.counters = append(e.counters, cl)
+	}
+	return e
+}
+
+// estimateNew returns the estimate of a ticket of service s issued at now
+// with the regular tier: the figure a customer sees before taking one.
+func (e *estimator) estimateNew(s *Service, now time.Time) Estimate {
+	t := &Ticket{Service: s.ID, Key: now, IssuedAt: now}
+	if tier := e.f.defaultTier(); tier != nil {
+		t.Tier, t.Rank, t.HeadStart, t.Key = tier.ID, tier.Rank, tier.HeadStart(), now.Add(-tier.HeadStart())
+	}
+	return e.ticket(t, len(e.f.queues[s.ID]))
+}
+
+// countBefore returns how many of l's waiting tickets have a key before
+// the estimated ticket's, counting them once per ticket.
+func (e *estimator) countBefore(l *serviceLoad) int {
+	if n := e.before[l.index]; n >= 0 {
+		return n
+	}
+	if l.keys == nil {
+		l.keys = make([]int64, len(l.q))
+		for i, t := range l.q {
+			l.keys[i] = t.Key.UnixNano()
+		}
+	}
+	lo, hi := 0, len(l.keys)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.keys[m] < e.key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	e.before[l.index] = lo
+	return lo
+}
+
+// vips returns how many of l's first n waiting tickets are VIPs.
+func (l *serviceLoad) vips(n int) int {
+	if l.vipBefore == nil {
+		l.vipBefore = make([]int32, len(l.q)+1)
+		for i, t := range l.q {
+			l.vipBefore[i+1] = l.vipBefore[i]
+			if t.VIP() {
+				l.vipBefore[i+1]++
+			}
+		}
+	}
+	return int(l.vipBefore[n])
+}
+
+// share returns the seconds of l's waiting work that fall to one of the
+// counters serving it, for n tickets.
+func (l *serviceLoad) share(n int) float64 {
+	if l == nil || n == 0 {
+		return 0
+	}
+	return float64(n) * l.mean / float64(max(1, l.serving))
+}
+
+// ticket returns the estimate of waiting ticket t, ahead tickets of its
+// service before it.
+func (e *estimator) ticket(t *Ticket, ahead int) Estimate {
+	s := e.services[t.Service]
+	if s == nil {
+		return Estimate{Reason: EtaNoCounter}
+	}
+	fill := e.fill[:0]
+	e.key = t.Key.UnixNano()
+	for i := range e.before {
+		e.before[i] = -1
+	}
+	e.before[s.index] = ahead
+	for _, cl := range e.counters {
+		c := cl.c
+		free, rate := cl.busyS, 1.0
+		switch {
+		case t.Target != "" && c.ID != t.Target:
+			continue
+		case t.Target != "" || c.serves(t.Service):
+			for i, l := range cl.services {
+				if l == nil {
+					continue
+				}
+				mine := cl.ids[i] == t.Service
+				switch {
+				case !c.VIPFirst && !mine:
+					free += l.share(e.countBefore(l))
+				case c.VIPFirst && t.VIP() && !mine:
+					free += l.share(l.vips(e.countBefore(l)))
+				case c.VIPFirst && !t.VIP():
+					// The VIP window serves every waiting VIP first, and
+					// those to come, and the others by key.
+					n := e.countBefore(l)
+					vipsAll := l.vips(len(l.q))
+					if mine {
+						free += l.share(vipsAll - l.vips(n))
+					} else {
+						free += l.share(vipsAll + n - l.vips(n))
+					}
+					rate -= l.vipRate * l.mean / float64(max(1, l.serving))
+				}
+			}
+		case indexOf(c.AlsoServes, t.Service) >= 0:
+			// Spare time: only once its own services are empty, and
+			// then only the time their arrivals leave.
+			for _, l := range cl.services {
+				if l != nil {
+					free += l.share(len(l.q))
+					rate -= l.rate * l.mean / float64(max(1, l.serving))
+				}
+			}
+		default:
+			continue
+		}
+		fill = append(fill, fillCounter{free, max(rate, 0.05)})
+	}
+	e.fill = fill
+	if len(fill) == 0 {
+		return Estimate{Reason: EtaNoCounter}
+	}
+	for i := 1; i < len(fill); i++ { // by free; a handful of counters
+		for j := i; j > 0 && fill[j].free < fill[j-1].free; j-- {
+			fill[j], fill[j-1] = fill[j-1], fill[j]
+		}
+	}
+
+	// The work ahead, and the VIPs to come that will be called first: those
+	// of a tier with a longer head start, arriving before t's key plus that
+	// head start. For a regular ticket, a general counter calls at most
+	// vip_streak_cap of them before each older regular ticket.
+	work := float64(ahead) * s.mean
+	limit := math.Inf(1)
+	if !t.VIP() {
+		limit = float64(e.cap * (ahead - s.vips(ahead) + 1))
+	}
+	jumpers := func(wait float64) float64 {
+		n := 0.0
+		for _, ta := range s.tiers {
+			if ta.headStart <= t.HeadStart {
+				continue
+			}
+			left := t.Key.Add(ta.headStart).Sub(e.now).Seconds()
+			n += ta.rate * max(0, min(wait, left))
+		}
+		return min(n, limit)
+	}
+	wait, counters := fillTime(fill, work)
+	var vips float64
+	for range 3 {
+		vips = jumpers(wait)
+		wait, counters = fillTime(fill, work+vips*s.mean)
+	}
+
+	// The range: the service times ahead vary independently, the number of
+	// VIPs to come as a Poisson count, and the customers at the counters
+	// now have anything up to a whole service left.
+	variance := (float64(ahead)+vips)*s.sd*s.sd + vips*s.mean*s.mean + s.mean*s.mean/12
+	spread := z80 * math.Sqrt(variance) / counters
+	est := Estimate{S: round(wait), LowS: round(max(0, wait-spread)), HighS: round(wait + spread)}
+	est.LowS = min(est.LowS, est.S)
+	est.HighS = max(est.HighS, est.S, 1) // a known estimate always has a range above zero
+	return est
+}
+
+// fillTime returns when counters, each free after fill[i].free seconds and
+// then giving fill[i].rate of its time (sorted by free), have done work
+// seconds of work, and how many counters' worth of time they give then.
+func fillTime(fill []fillCounter, work float64) (wait, counters float64) {
+	rate := 0.0
+	for i, c := range fill {
+		rate += c.rate
+		next := math.Inf(1)
+		if i+1 < len(fill) {
+			next = fill[i+1].free
+		}
+		if done := rate * (next - c.free); work <= done {
+			return c.free + work/rate, rate
+		} else {
+			work -= done
+		}
+	}
+	return fill[len(fill)-1].free, rate // not reached: the last span is unbounded
 }
 
 func meanSD(xs []int) (mean, sd float64) {
@@ -59,3 +389,21 @@ func meanSD(xs []int) (mean, sd float64) {
 }
 
 func round(x float64) int { return int(math.Round(x)) }
+
+// EstimateMoved reports whether an estimate moved from was to now by enough
+// to tell the customer: it gained or lost its figures, or one of them moved
+// by more than a minute and by more than 15 %. Pages are sent a new
+// estimate only then, not on every event.
+func EstimateMoved(was, now Estimate) bool {
+	if was.Reason != now.Reason {
+		return true
+	}
+	if !now.Known() {
+		return false
+	}
+	moved := func(a, b int) bool {
+		d := math.Abs(float64(b - a))
+		return d > 60 && d > 0.15*float64(max(a, b))
+	}
+	return moved(was.S, now.S) || moved(was.LowS, now.LowS) || moved(was.HighS, now.HighS)
+}

@@ -1,88 +1,241 @@
 package hallq_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"hallq"
 )
 
-func TestEstimateWait(t *testing.T) {
-	t.Run("NobodyAhead", func(t *testing.T) {
-		e := hallq.EstimateWait(0, 1, nil, 300)
-		if e.S != 0 || e.LowS != 0 || e.HighS <= 0 {
-			t.Errorf("EstimateWait(0 ahead) = %+v, want 0 with a range above it", e)
-		}
-	})
+// hallWith returns the default hall with its counters replaced by cs, all
+// closed, advanced to t0.
+func hallWith(tb testing.TB, cs ...hallq.Counter) *hallq.Floor {
+	tb.Helper()
+	st := hallq.DefaultFloor(zone)
+	st.Counters = nil
+	for _, c := range cs {
+		c.Name = hallq.Text{EN: "Counter " + c.ID}
+		c.State = hallq.Closed
+		st.Counters = append(st.Counters, c)
+	}
+	return newFloorFrom(tb, st)
+}
 
-	t.Run("Assumed", func(t *testing.T) {
-		if got, want := hallq.EstimateWait(10, 1, nil, 300).S, 3000; got != want {
-			t.Errorf("10 ahead × 300 s at one counter: %d s, want %d", got, want)
-		}
-	})
+// wantEta fails unless tk's estimate is eta seconds, with a range holding it.
+func wantEta(tb testing.TB, what string, tk *hallq.Ticket, eta int) {
+	tb.Helper()
+	if tk.EtaReason != "" {
+		tb.Errorf("%s: no estimate (%s), want %d s", what, tk.EtaReason, eta)
+		return
+	}
+	if tk.EtaS != eta {
+		tb.Errorf("%s: eta %d s, want %d", what, tk.EtaS, eta)
+	}
+	if tk.EtaLowS < 0 || tk.EtaLowS > tk.EtaS || tk.EtaHighS < tk.EtaS || tk.EtaHighS < 1 {
+		tb.Errorf("%s: range %d–%d does not hold eta %d", what, tk.EtaLowS, tk.EtaHighS, tk.EtaS)
+	}
+}
 
-	t.Run("MoreCountersShorter", func(t *testing.T) {
-		prev := hallq.EstimateWait(10, 1, nil, 300)
-		for counters := 2; counters <= 5; counters++ {
-			e := hallq.EstimateWait(10, counters, nil, 300)
-			if e.S >= prev.S || e.HighS >= prev.HighS {
-				t.Errorf("%d counters: %+v, not shorter than %+v", counters, e, prev)
+// wantNoCounter fails unless tk has no estimate because no counter can call it.
+func wantNoCounter(tb testing.TB, what string, tk *hallq.Ticket) {
+	tb.Helper()
+	if tk.EtaReason != hallq.EtaNoCounter || tk.EtaS != 0 || tk.EtaLowS != 0 || tk.EtaHighS != 0 {
+		tb.Errorf("%s: eta %d (%d–%d), reason %q; want none, %q", what, tk.EtaS, tk.EtaLowS, tk.EtaHighS, tk.EtaReason, hallq.EtaNoCounter)
+	}
+}
+
+var (
+	onlyA     = hallq.Counter{ID: "1", Services: []string{"A"}}
+	aAndB     = hallq.Counter{ID: "2", Services: []string{"A", "B"}}
+	onlyB     = hallq.Counter{ID: "2", Services: []string{"B"}}
+	bSpareA   = hallq.Counter{ID: "2", Services: []string{"B"}, AlsoServes: []string{"A"}}
+	vipWindow = hallq.Counter{ID: "4", Services: []string{"A", "B", "C"}, VIPFirst: true}
+)
+
+func TestEstimate(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		counters []hallq.Counter
+		open     []string
+		pause    []string
+		// before and after issue tickets of "service/tier" a minute apart,
+		// before the ticket estimated (of service A and tier) and from ten
+		// minutes after it.
+		before, after []string
+		tier          string
+		eta           int // -1: no counter
+	}{
+		{"AllClosed", []hallq.Counter{onlyA, aAndB}, nil, nil, []string{"A/", "A/"}, nil, "", -1},
+		{"OnlyAnotherService", []hallq.Counter{onlyA, onlyB}, []string{"2"}, nil, []string{"A/"}, nil, "", -1},
+		{"Paused", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, []string{"1", "2"}, []string{"A/"}, nil, "", -1},
+		{"OnePausedOneOpen", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, []string{"2"}, []string{"A/", "A/", "A/"}, nil, "", 900},
+		{"OneCounter", []hallq.Counter{onlyA}, []string{"1"}, nil, []string{"A/", "A/", "A/"}, nil, "", 900},
+		{"NobodyAhead", []hallq.Counter{onlyA}, []string{"1"}, nil, nil, nil, "", 0},
+		{"TwoCounters", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, nil, []string{"A/", "A/"}, nil, "", 300},
+		// Counter 2 first serves the four B customers who came before
+		// (4 × 480 s): counter 1 alone serves the two of A ahead.
+		{"SharedCounterBusyWithB", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, nil,
+			[]string{"B/", "B/", "B/", "B/", "A/", "A/"}, nil, "", 600},
+		// One B customer before (480 s): counter 2 takes the A queue after
+		// it, so the 600 s of A are shared from then: 480 + (600-480)/2.
+		{"SharedCounterOneB", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, nil,
+			[]string{"B/", "A/", "A/"}, nil, "", 540},
+		// B customers who came later are called after the ticket.
+		{"SharedCounterLaterB", []hallq.Counter{onlyA, aAndB}, []string{"1", "2"}, nil,
+			[]string{"A/", "A/"}, []string{"B/", "B/", "B/"}, "", 300},
+		{"SpareTimeIdle", []hallq.Counter{onlyA, bSpareA}, []string{"1", "2"}, nil, []string{"A/", "A/", "A/"}, nil, "", 450},
+		// The spare-time counter first clears its own B queue, 2 × 480 s,
+		// by which time counter 1 has served the three of A ahead.
+		{"SpareTimeBusy", []hallq.Counter{onlyA, bSpareA}, []string{"1", "2"}, nil,
+			[]string{"B/", "B/", "A/", "A/", "A/"}, nil, "", 900},
+		{"SpareTimeOnly", []hallq.Counter{bSpareA}, []string{"2"}, nil, []string{"A/"}, nil, "", 300},
+		// The VIP window calls regular tickets too, once no VIP waits.
+		{"VIPWindowRegular", []hallq.Counter{vipWindow}, []string{"4"}, nil, []string{"A/"}, nil, "", 300},
+		// … but first every waiting VIP, of any of its services, even one
+		// who came after the ticket and is behind it in the key order.
+		{"VIPWindowLaterVIP", []hallq.Counter{vipWindow}, []string{"4"}, nil, nil, []string{"B/silver"}, "", 480},
+		{"GeneralLaterVIP", []hallq.Counter{aAndB}, []string{"2"}, nil, nil, []string{"B/silver"}, "", 0},
+		// A VIP ticket at the VIP window waits for VIPs before it only.
+		{"VIPWindowVIP", []hallq.Counter{vipWindow}, []string{"4"}, nil, []string{"A/", "A/", "B/"}, nil, "gold", 0},
+		{"GeneralVIP", []hallq.Counter{onlyA}, []string{"1"}, nil, []string{"A/", "A/"}, nil, "gold", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := hallWith(t, tt.counters...)
+			clk := &clock{t0}
+			openCounters(t, f, clk.now, tt.open...)
+			for _, id := range tt.pause {
+				do(t, f, clk.now, hallq.OpPause, id)
 			}
-			prev = e
-		}
-		if got, want := hallq.EstimateWait(10, 3, nil, 300).S, 1000; got != want {
-			t.Errorf("10 ahead × 300 s at three counters: %d s, want %d", got, want)
-		}
-	})
+			issueAll := func(list []string) {
+				for _, s := range list {
+					var svc, tier string
+					fmt.Sscanf(s[:1], "%s", &svc)
+					tier = s[2:]
+					issue(t, f, clk.now, svc, tier)
+					clk.Add(time.Minute)
+				}
+			}
+			issueAll(tt.before)
+			mine := issue(t, f, clk.now, "A", tt.tier)
+			clk.Add(10 * time.Minute) // past the head starts of silver VIPs
+			issueAll(tt.after)
+			got := ticket(t, f, mine.ID)
+			if tt.eta < 0 {
+				wantNoCounter(t, "ticket", got)
+				s, _ := f.Service("A", clk.now)
+				if s.EtaS != nil || s.EtaReason != hallq.EtaNoCounter {
+					t.Errorf("service A: eta %v, reason %q; want none, no_counter", s.EtaS, s.EtaReason)
+				}
+				return
+			}
+			wantEta(t, "ticket", got, tt.eta)
+		})
+	}
+}
 
-	t.Run("RangeHoldsEstimate", func(t *testing.T) {
-		samples := [][]int{nil, {60, 120, 90, 300, 30}, {200, 200, 200, 200, 200, 200}, {1, 1000, 1, 1000, 1}}
-		for ahead := 0; ahead <= 40; ahead += 3 {
-			for counters := 0; counters <= 4; counters++ {
-				for _, recent := range samples {
-					e := hallq.EstimateWait(ahead, counters, recent, 240)
-					if e.LowS < 0 || e.LowS > e.S || e.S > e.HighS {
-						t.Errorf("EstimateWait(%d, %d, %v) = %+v: want 0 ≤ low ≤ eta ≤ high", ahead, counters, recent, e)
+// A ticket transferred to one counter waits for that counter only: paused,
+// there is no estimate, however many others are open. (Closing it sends its
+// tickets back to every counter.)
+func TestEstimate_Transferred(t *testing.T) {
+	f := hallWith(t, onlyA, aAndB)
+	clk := &clock{t0}
+	openCounters(t, f, clk.now, "1", "2")
+	tk := issue(t, f, clk.now, "A", "")
+	next(t, f, clk.now, "1")
+	act(t, f, clk.now, hallq.CounterAction{Op: hallq.OpTransfer, Counter: "1", ToCounter: "2"})
+	issue(t, f, clk.now, "A", "")
+	wantEta(t, "transferred to an open counter", ticket(t, f, tk.ID), 0)
+	do(t, f, clk.now, hallq.OpPause, "2")
+	wantNoCounter(t, "transferred to a paused counter", ticket(t, f, tk.ID))
+}
+
+// VIPs who arrive while a regular ticket waits, within their head start,
+// are called before it: today's arrivals of VIPs make its wait longer.
+func TestEstimate_VIPArrivals(t *testing.T) {
+	wait := func(vipsPerHour int, cap int) int {
+		st := hallq.DefaultFloor(zone)
+		st.Settings.VIPStreakCap = cap
+		st.Counters = []hallq.Counter{{ID: "1", Name: hallq.Text{EN: "1"}, Services: []string{"A"}, State: hallq.Closed}}
+		f := newFloorFrom(t, st)
+		clk := &clock{t0}
+		openCounters(t, f, clk.now, "1")
+		// The last hour's gold customers, served (cancelled here) already.
+		for i := 0; i < vipsPerHour; i++ {
+			vip := issue(t, f, clk.now, "A", "gold")
+			if _, err := f.Cancel(clk.now, vip.ID, customer); err != nil {
+				t.Fatal(err)
+			}
+			clk.Add(time.Hour / time.Duration(vipsPerHour+1))
+		}
+		for i := 0; i < 4; i++ {
+			issue(t, f, clk.now, "A", "")
+		}
+		return ticket(t, f, issue(t, f, clk.now, "A", "").ID).EtaS
+	}
+	none, some, many := wait(0, 3), wait(6, 3), wait(30, 3)
+	if none != 4*300 {
+		t.Errorf("no VIPs today: eta %d, want %d", none, 4*300)
+	}
+	if !(none < some && some < many) {
+		t.Errorf("eta with 0, 6 and 30 VIPs an hour: %d, %d, %d; want longer with more", none, some, many)
+	}
+	// The streak cap bounds how many of them are called first: one for
+	// each regular ticket ahead, and one more.
+	if got, max := wait(600, 1), (4+5)*300; got > max {
+		t.Errorf("600 VIPs an hour, streak cap 1: eta %d, want at most %d", got, max)
+	}
+	// A ticket of the top tier has no one to come before it.
+	st := hallq.DefaultFloor(zone)
+	f := newFloorFrom(t, st)
+	clk := &clock{t0}
+	openCounters(t, f, clk.now, "1")
+	for i := 0; i < 20; i++ {
+		issue(t, f, clk.now, "A", "gold")
+		clk.Add(time.Minute)
+	}
+	top := ticket(t, f, issue(t, f, clk.now, "A", "platinum").ID)
+	wantEta(t, "platinum", top, top.Ahead*300)
+}
+
+func TestEstimate_RangeHoldsEstimate(t *testing.T) {
+	for _, counters := range [][]hallq.Counter{{onlyA}, {onlyA, aAndB}, {onlyA, bSpareA}, {vipWindow}, {aAndB, vipWindow}} {
+		f := hallWith(t, counters...)
+		clk := &clock{t0}
+		for _, c := range counters {
+			openCounters(t, f, clk.now, c.ID)
+		}
+		tiers := []string{"", "", "", "gold", "", "silver", "", "platinum"}
+		for i := 0; i < 40; i++ {
+			issue(t, f, clk.now, []string{"A", "B", "A", "C"}[i%4], tiers[i%len(tiers)])
+			clk.Add(20 * time.Second)
+			if i%7 == 3 {
+				next(t, f, clk.now, counters[0].ID)
+			}
+		}
+		for _, q := range f.Queue() {
+			for _, tk := range q.Tickets {
+				if tk.EtaReason != "" {
+					if tk.Service == "A" {
+						t.Errorf("%s: no estimate with a counter open for A", tk.Number)
 					}
+					continue
+				}
+				if tk.EtaLowS < 0 || tk.EtaLowS > tk.EtaS || tk.EtaS > tk.EtaHighS || tk.EtaHighS < 1 {
+					t.Errorf("%s: %d (%d–%d): want 0 ≤ low ≤ eta ≤ high, high ≥ 1", tk.Number, tk.EtaS, tk.EtaLowS, tk.EtaHighS)
+				}
+				if v := ticket(t, f, tk.ID); v.EtaS != tk.EtaS || v.EtaLowS != tk.EtaLowS || v.EtaHighS != tk.EtaHighS {
+					t.Errorf("%s: the queue says %d (%d–%d), the ticket %d (%d–%d)", tk.Number, tk.EtaS, tk.EtaLowS, tk.EtaHighS, v.EtaS, v.EtaLowS, v.EtaHighS)
 				}
 			}
 		}
-	})
-
-	t.Run("MeasuredOverridesAssumed", func(t *testing.T) {
-		four := []int{60, 60, 60, 60}
-		if got, want := hallq.EstimateWait(10, 1, four, 300).S, 3000; got != want {
-			t.Errorf("with 4 samples: %d s, want the assumed %d", got, want)
-		}
-		five := append(four, 60)
-		e := hallq.EstimateWait(10, 1, five, 300)
-		if got, want := e.S, 600; got != want {
-			t.Errorf("with 5 samples: %d s, want the measured %d", got, want)
-		}
-		// Samples that never vary leave only the half service of the
-		// customer at the counter in the range.
-		if e.LowS != 600 || e.HighS != 630 {
-			t.Errorf("with 5 equal samples: range %d–%d, want 600–630", e.LowS, e.HighS)
-		}
-		if got := hallq.EstimateWait(10, 1, []int{30, 90, 30, 90, 30, 90}, 300); got.S != 600 || got.HighS-got.LowS <= 30 {
-			t.Errorf("with varying samples: %+v, want 600 s with a wider range", got)
-		}
-	})
-
-	t.Run("NoCounterOpen", func(t *testing.T) {
-		none, one := hallq.EstimateWait(6, 0, nil, 300), hallq.EstimateWait(6, 1, nil, 300)
-		if none.S != one.S || none.LowS != one.LowS {
-			t.Errorf("no counter open: %+v; want the estimate of one counter, %+v", none, one)
-		}
-		if got, want := none.HighS, 2*one.HighS; got < want-1 || got > want+1 {
-			t.Errorf("no counter open: high %d, want about %d", got, want)
-		}
-	})
+	}
 }
 
 // TestFloor_Estimate checks the live estimates: the counters open for the
-// service count, and service times measured at the counters replace the
-// assumed one.
+// service count, service times measured at the counters replace the
+// assumed one, and a ticket just issued carries the service's figures.
 func TestFloor_Estimate(t *testing.T) {
 	f := newFloor(t)
 	clk := &clock{t0}
@@ -90,13 +243,12 @@ func TestFloor_Estimate(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		last = issue(t, f, clk.now, "A", "")
 	}
-	if got, want := ticket(t, f, last.ID).EtaS, 3*300; got != want {
-		t.Errorf("no counter open: eta %d, want %d", got, want)
+	wantNoCounter(t, "no counter open", ticket(t, f, last.ID))
+	if got := ticket(t, f, last.ID); got.EtaAtIssue != 0 || got.EtaHighAtIssue != 0 || got.EstimatedAtIssue() {
+		t.Errorf("issued with no counter open: at issue %d (%d–%d), want none", got.EtaAtIssue, got.EtaLowAtIssue, got.EtaHighAtIssue)
 	}
 	openCounters(t, f, clk.now, "1", "2", "3")
-	if got, want := ticket(t, f, last.ID).EtaS, 300; got != want {
-		t.Errorf("three counters open: eta %d, want %d", got, want)
-	}
+	wantEta(t, "three counters open", ticket(t, f, last.ID), 300)
 	do(t, f, clk.now, hallq.OpClose, "2")
 	do(t, f, clk.now, hallq.OpClose, "3")
 
@@ -114,11 +266,129 @@ func TestFloor_Estimate(t *testing.T) {
 	if got, want := tk.Ahead, 3; got != want {
 		t.Fatalf("ahead %d, want %d", got, want)
 	}
-	if got, want := tk.EtaS, 3*120; got != want {
-		t.Errorf("after six measured services: eta %d, want %d", got, want)
-	}
+	wantEta(t, "after six measured services", tk, 3*120)
 	s, _ := f.Service("A", clk.now)
-	if got, want := s.EtaS, 4*120; got != want {
-		t.Errorf("service eta %d, want %d", got, want)
+	if s.EtaS == nil || *s.EtaS != 4*120 || s.EtaReason != "" {
+		t.Errorf("service eta %v (%q), want %d", s.EtaS, s.EtaReason, 4*120)
+	}
+	mine := issue(t, f, clk.now, "A", "")
+	if mine.EtaS != *s.EtaS || mine.EtaLowS != *s.EtaLowS || mine.EtaHighS != *s.EtaHighS {
+		t.Errorf("a ticket issued now: %d (%d–%d); the service said %d (%d–%d)", mine.EtaS, mine.EtaLowS, mine.EtaHighS, *s.EtaS, *s.EtaLowS, *s.EtaHighS)
+	}
+	if mine.EtaAtIssue != mine.EtaS || mine.EtaLowAtIssue != mine.EtaLowS || mine.EtaHighAtIssue != mine.EtaHighS || !mine.EstimatedAtIssue() {
+		t.Errorf("recorded at issue %d (%d–%d), given %d (%d–%d)", mine.EtaAtIssue, mine.EtaLowAtIssue, mine.EtaHighAtIssue, mine.EtaS, mine.EtaLowS, mine.EtaHighS)
+	}
+}
+
+// Without an estimate, a Ticket's and a Service's eta fields are JSON null
+// and eta_reason says why; with one, they are numbers and there is no reason.
+func TestEstimate_JSON(t *testing.T) {
+	f := newFloor(t)
+	clk := &clock{t0}
+	tk := issue(t, f, clk.now, "A", "")
+	s, _ := f.Service("A", clk.now)
+	for _, tt := range []struct {
+		name string
+		v    any
+	}{{"Ticket", ticket(t, f, tk.ID)}, {"Service", s}} {
+		var got map[string]any
+		b, _ := json.Marshal(tt.v)
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"eta_s", "eta_low_s", "eta_high_s"} {
+			if v, ok := got[k]; !ok || v != nil {
+				t.Errorf("%s with no counter: %s = %v (present %v), want null", tt.name, k, v, ok)
+			}
+		}
+		if got["eta_reason"] != "no_counter" {
+			t.Errorf("%s with no counter: eta_reason %v, want no_counter", tt.name, got["eta_reason"])
+		}
+	}
+	openCounters(t, f, clk.now, "1")
+	issue(t, f, clk.now, "A", "")
+	s, _ = f.Service("A", clk.now)
+	for _, tt := range []struct {
+		name string
+		v    any
+	}{{"Ticket", ticket(t, f, tk.ID)}, {"Service", s}} {
+		var got map[string]any
+		b, _ := json.Marshal(tt.v)
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"eta_s", "eta_low_s", "eta_high_s"} {
+			if _, ok := got[k].(float64); !ok {
+				t.Errorf("%s with a counter open: %s = %v, want a number", tt.name, k, got[k])
+			}
+		}
+		if _, ok := got["eta_reason"]; ok {
+			t.Errorf("%s with a counter open: eta_reason %v, want none", tt.name, got["eta_reason"])
+		}
+	}
+}
+
+// BenchmarkEstimateAll recomputes the estimate of every waiting ticket, as
+// the counters' and managers' queue views do after each change: 1,000
+// waiting in three services, 15 % VIPs, four counters open (one the VIP
+// window), an hour of arrivals behind them.
+func BenchmarkEstimateAll(b *testing.B) {
+	const waiting = 1000
+	f := newFloor(b)
+	clk := &clock{t0}
+	openCounters(b, f, clk.now, "1", "2", "3", "4")
+	tiers := []string{"", "", "", "", "", "silver", "", "gold", "", "", "", "", "", "", "", "", "", "", "", "platinum"}
+	for i := 0; i < waiting; i++ {
+		issue(b, f, clk.now, []string{"A", "A", "B", "C"}[i%4], tiers[i%len(tiers)])
+		clk.Add(3 * time.Second)
+	}
+	for _, id := range []string{"1", "2", "3", "4"} {
+		next(b, f, clk.now, id) // four at the counters, 996 waiting
+	}
+	n := hallq.EstimateAll(f)
+	b.Run("Estimates", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			hallq.EstimateAll(f)
+		}
+		perTicket := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
+		b.ReportMetric(perTicket, "ns/ticket")
+		b.ReportMetric(perTicket*1000/1e6, "ms/1000")
+	})
+	// The same with the ticket views made around them, as Queue sends.
+	b.Run("Queue", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			f.Queue()
+		}
+		perTicket := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
+		b.ReportMetric(perTicket, "ns/ticket")
+		b.ReportMetric(perTicket*1000/1e6, "ms/1000")
+	})
+}
+
+// The stats' estimate accuracy measures the tickets given an estimate at
+// issue, and leaves out those issued while no counter could call them.
+func TestComputeStats_LeavesOutNoEstimate(t *testing.T) {
+	f := newFloor(t)
+	clk := &clock{t0}
+	var events []hallq.Event
+	keep := func(ch *hallq.Change, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, ch.Events...)
+	}
+	keep(f.Issue(clk.now, hallq.IssueOrder{Service: "A"})) // every counter closed: no estimate
+	keep(f.Act(clk.now, hallq.CounterAction{Op: hallq.OpOpen, Counter: "1", By: staffAt("1")}))
+	keep(f.Issue(clk.now, hallq.IssueOrder{Service: "A"})) // 1 ahead at one counter: 300 s
+	keep(f.Act(clk.now, hallq.CounterAction{Op: hallq.OpNext, Counter: "1", By: staffAt("1")}))
+	clk.Add(5 * time.Minute)
+	keep(f.Act(clk.now, hallq.CounterAction{Op: hallq.OpNext, Counter: "1", By: staffAt("1")}))
+	s := hallq.ComputeStats(f.Day(), f.Day(), events, map[string]int{"A": 900}, t0.Location())
+	if got, want := s.Estimate.N, 1; got != want {
+		t.Fatalf("estimates measured: %d, want %d (the ticket issued with none left out)", got, want)
+	}
+	if s.Estimate.RMSES == nil || *s.Estimate.RMSES != 0 {
+		t.Errorf("rmse %d, want 0: the estimated ticket waited its 300 s", *s.Estimate.RMSES)
 	}
 }

@@ -16,26 +16,28 @@ import (
 // everything before it changes anything, so a refused operation leaves the
 // Floor as it was. A Floor is not safe for concurrent use.
 type Floor struct {
-	settings   Settings
-	days       HallDays
-	services   []*Service // by id
-	tiers      []*Tier    // by rank, then id
-	counters   []*Counter // by id, numbers in numeric order
-	day        string
-	numbers    map[string]int // the last number issued today, per service
-	cancelled  map[string]int // tickets of each service cancelled today: their places go back to the quota
-	lastID     uint64
-	lastIssued time.Time
-	open       map[uint64]*Ticket
-	queues     map[string][]*Ticket // waiting tickets per service, by key then id
-	noShows    map[uint64]*Ticket   // no-shows that may still be called back
-	calls      []Call               // newest first
-	times      map[string][]int     // recent service times per service, oldest first
-	hoursOpen  map[string]bool      // whether each service's hours were open when last looked at
-	slides     []*Slide             // by order, then id
-	voice      string               // the version of the hall's own voice; "" for the shipped one
-	alerts     map[uint64]*Alert    // the alerts not resolved
-	lastAlert  uint64               // the last alert's id
+	settings    Settings
+	days        HallDays
+	services    []*Service // by id
+	tiers       []*Tier    // by rank, then id
+	counters    []*Counter // by id, numbers in numeric order
+	day         string
+	numbers     map[string]int // the last number issued today, per service
+	cancelled   map[string]int // tickets of each service cancelled today: their places go back to the quota
+	lastID      uint64
+	lastIssued  time.Time
+	open        map[uint64]*Ticket
+	queues      map[string][]*Ticket // waiting tickets per service, by key then id
+	vipsWaiting map[string]int       // how many of each service's waiting tickets are VIPs
+	noShows     map[uint64]*Ticket   // no-shows that may still be called back
+	calls       []Call               // newest first
+	times       map[string][]int     // recent service times per service, oldest first
+	arrivals    arrivals             // the last hour's issues per service and tier, for the estimator; not kept
+	hoursOpen   map[string]bool      // whether each service's hours were open when last looked at
+	slides      []*Slide             // by order, then id
+	voice       string               // the version of the hall's own voice; "" for the shipped one
+	alerts      map[uint64]*Alert    // the alerts not resolved
+	lastAlert   uint64               // the last alert's id
 	// ticketAlerts and counterAlerts are the waits and pauses not resolved,
 	// by the ticket or counter whose change may end them.
 	ticketAlerts  map[uint64][]*Alert
@@ -98,21 +100,22 @@ func NewFloor(st FloorState) (*Floor, error) {
 	}
 	days, _ := NewHallDays(loc, st.Settings.DayStart)
 	f := &Floor{
-		settings:   st.Settings,
-		days:       days,
-		day:        st.Day,
-		numbers:    map[string]int{},
-		cancelled:  maps.Clone(st.Cancelled),
-		lastID:     st.LastID,
-		lastIssued: wallTime(st.LastIssued),
-		open:       map[uint64]*Ticket{},
-		queues:     map[string][]*Ticket{},
-		noShows:    map[uint64]*Ticket{},
-		calls:      append([]Call(nil), st.Calls...),
-		times:      map[string][]int{},
-		hoursOpen:  map[string]bool{},
-		alerts:     map[uint64]*Alert{},
-		lastAlert:  st.LastAlert,
+		settings:    st.Settings,
+		days:        days,
+		day:         st.Day,
+		numbers:     map[string]int{},
+		cancelled:   maps.Clone(st.Cancelled),
+		lastID:      st.LastID,
+		lastIssued:  wallTime(st.LastIssued),
+		open:        map[uint64]*Ticket{},
+		queues:      map[string][]*Ticket{},
+		vipsWaiting: map[string]int{},
+		noShows:     map[uint64]*Ticket{},
+		calls:       append([]Call(nil), st.Calls...),
+		times:       map[string][]int{},
+		hoursOpen:   map[string]bool{},
+		alerts:      map[uint64]*Alert{},
+		lastAlert:   st.LastAlert,
 
 		ticketAlerts:  map[uint64][]*Alert{},
 		counterAlerts: map[string][]*Alert{},
@@ -491,7 +494,10 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	f.open[t.ID] = t
 	f.enqueue(t)
 	issuedView := f.view(t)
+	// With no estimate (no counter can call it), all three stay 0: a known
+	// estimate's high end is never 0, so the stats can leave the ticket out.
 	t.EtaAtIssue, t.EtaLowAtIssue, t.EtaHighAtIssue = issuedView.EtaS, issuedView.EtaLowS, issuedView.EtaHighS
+	f.arrivals.add(s.ID, tier.ID, issued)
 	ch.event(Event{Type: TicketIssued, Ticket: t})
 	ch.result(t)
 	return ch.done(), nil
@@ -626,24 +632,9 @@ func (f *Floor) view(t *Ticket) *Ticket {
 	f.setRecallUntil(v)
 	if t.State == Waiting {
 		v.Ahead = f.ahead(t)
-		e := f.estimate(t.Service, v.Ahead)
-		v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+		v.setEstimate(f.newEstimator().ticket(t, v.Ahead))
 	}
 	return v
-}
-
-func (f *Floor) estimate(service string, ahead int) Estimate {
-	open := 0
-	for _, c := range f.counters {
-		if c.State == Open && c.takes(service) {
-			open++
-		}
-	}
-	assumed := 300
-	if s := f.service(service); s != nil {
-		assumed = s.ServiceTimeS
-	}
-	return EstimateWait(ahead, open, f.times[service], assumed)
 }
 
 // queueLess orders waiting tickets: by key, then by id.
@@ -661,12 +652,18 @@ func (f *Floor) position(t *Ticket) int {
 
 func (f *Floor) enqueue(t *Ticket) {
 	f.queues[t.Service] = slices.Insert(f.queues[t.Service], f.position(t), t)
+	if t.VIP() {
+		f.vipsWaiting[t.Service]++
+	}
 }
 
 func (f *Floor) dequeue(t *Ticket) {
 	q := f.queues[t.Service]
 	if i := f.position(t); i < len(q) && q[i] == t {
 		f.queues[t.Service] = slices.Delete(q, i, i+1)
+		if t.VIP() {
+			f.vipsWaiting[t.Service]--
+		}
 	}
 }
 

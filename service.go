@@ -21,8 +21,34 @@ type Service struct {
 	Accepting    bool   `json:"accepting"`               // a ticket can be issued now
 	ClosedReason string `json:"closed_reason,omitempty"` // "closed", "hours" or "quota" when not accepting
 	Waiting      int    `json:"waiting"`
-	EtaS         int    `json:"eta_s"` // the estimated wait of a ticket issued now
-	Issued       int    `json:"issued"`
+	// The estimated wait of a regular ticket issued now, and its 80 %
+	// range: null while no open counter can call it, with EtaReason
+	// EtaNoCounter.
+	EtaS      *int   `json:"eta_s"`
+	EtaLowS   *int   `json:"eta_low_s"`
+	EtaHighS  *int   `json:"eta_high_s"`
+	EtaReason string `json:"eta_reason,omitempty"`
+	Issued    int    `json:"issued"`
+}
+
+// Estimate returns the live estimate of a ticket issued now.
+func (s *Service) Estimate() Estimate {
+	if s.EtaS == nil || s.EtaLowS == nil || s.EtaHighS == nil {
+		return Estimate{Reason: s.EtaReason}
+	}
+	return Estimate{S: *s.EtaS, LowS: *s.EtaLowS, HighS: *s.EtaHighS, Reason: s.EtaReason}
+}
+
+// SetEstimate sets the live estimate of a ticket issued now: views that keep
+// the figures they last sent put those back.
+func (s *Service) SetEstimate(e Estimate) { s.setEstimate(e) }
+
+// setEstimate sets the live estimate of a ticket issued now.
+func (s *Service) setEstimate(e Estimate) {
+	s.EtaS, s.EtaLowS, s.EtaHighS, s.EtaReason = nil, nil, nil, e.Reason
+	if e.Known() {
+		s.EtaS, s.EtaLowS, s.EtaHighS = &e.S, &e.LowS, &e.HighS
+	}
 }
 
 // Why a service is not accepting tickets.

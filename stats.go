@@ -164,7 +164,7 @@ func (f *Figures) add(e *Event, target int) {
 		if e.Mode == ByNumber {
 			f.CallsByNumber++
 		}
-		if t.Leg == 1 && !t.IssuedAt.IsZero() {
+		if t.Leg == 1 && !t.IssuedAt.IsZero() && t.EstimatedAtIssue() { // a ticket issued with no estimate has nothing to measure
 			f.Estimate.N++
 			miss := float64(wait - t.EtaAtIssue)
 			f.estimateSquares += miss * miss

@@ -137,7 +137,9 @@ type Ticket struct {
 	IssuedBy   string // staff who issued it ("" for the kiosk)
 	Card       bool   // the tier came from a card
 	EtaAtIssue int    // the estimate given at issue, in seconds
-	// The 80 % range given at issue, in seconds.
+	// The 80 % range given at issue, in seconds. All three are 0 for a
+	// ticket issued with no estimate (no counter could call it): a known
+	// estimate's high end is at least 1 (see EstimatedAtIssue).
 	EtaLowAtIssue, EtaHighAtIssue int
 	Holder                        string // the name on the VIP card it was issued for: staff views only
 
@@ -158,11 +160,26 @@ type Ticket struct {
 	EtaS        int
 	EtaLowS     int
 	EtaHighS    int
+	EtaReason   string // why a waiting ticket has no estimate (EtaNoCounter), or ""
 	StatusURL   string
 
 	// StaffView is set on the copies staff views send: only they show
 	// Holder.
 	StaffView bool
+}
+
+// EstimatedAtIssue reports whether the ticket was given an estimate when
+// it was issued.
+func (t *Ticket) EstimatedAtIssue() bool { return t.EtaHighAtIssue > 0 }
+
+// Estimate returns the live estimate of a waiting ticket.
+func (t *Ticket) Estimate() Estimate {
+	return Estimate{S: t.EtaS, LowS: t.EtaLowS, HighS: t.EtaHighS, Reason: t.EtaReason}
+}
+
+// setEstimate sets the live estimate of a waiting ticket.
+func (t *Ticket) setEstimate(e Estimate) {
+	t.EtaS, t.EtaLowS, t.EtaHighS, t.EtaReason = e.S, e.LowS, e.HighS, e.Reason
 }
 
 // VIP reports whether the ticket's tier had a rank above zero at issue.
@@ -205,9 +222,10 @@ func (t Ticket) MarshalJSON() ([]byte, error) {
 		Recalls    int              `json:"recalls"`
 		RecallTill *string          `json:"recall_until,omitempty"`
 		Ahead      int              `json:"ahead"`
-		EtaS       int              `json:"eta_s"`
-		EtaLowS    int              `json:"eta_low_s"`
-		EtaHighS   int              `json:"eta_high_s"`
+		EtaS       *int             `json:"eta_s"`
+		EtaLowS    *int             `json:"eta_low_s"`
+		EtaHighS   *int             `json:"eta_high_s"`
+		EtaReason  string           `json:"eta_reason,omitempty"`
 		Rating     int              `json:"rating,omitempty"`
 		RateUntil  *string          `json:"rate_until,omitempty"`
 		Complaint  *ComplaintStatus `json:"complaint,omitempty"`
@@ -217,11 +235,14 @@ func (t Ticket) MarshalJSON() ([]byte, error) {
 	}{
 		t.ID, t.Number, t.Service, t.Tier, t.State, t.Lang,
 		formatTime(t.IssuedAt), formatTime(t.CalledAt), formatTime(t.ServedAt), formatTime(t.FinishedAt),
-		t.Counter, t.Target, t.Leg, t.Recalls, formatTime(t.RecallUntil), t.Ahead, t.EtaS, t.EtaLowS, t.EtaHighS, t.Rating,
+		t.Counter, t.Target, t.Leg, t.Recalls, formatTime(t.RecallUntil), t.Ahead, &t.EtaS, &t.EtaLowS, &t.EtaHighS, t.EtaReason, t.Rating,
 		formatTime(t.RateUntil), t.Complaint, "", t.Token, t.StatusURL,
 	}
 	if t.StaffView {
 		v.Holder = t.Holder
+	}
+	if t.EtaReason != "" {
+		v.EtaS, v.EtaLowS, v.EtaHighS = nil, nil, nil // no estimate: null, and the reason says why
 	}
 	return json.Marshal(v)
 }

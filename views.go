@@ -55,8 +55,9 @@ func (f *Floor) Settings() Settings { return f.settings }
 // Services returns the services with their live figures at now.
 func (f *Floor) Services(now time.Time) []*Service {
 	out := make([]*Service, 0, len(f.services))
+	e := f.newEstimator()
 	for _, s := range f.services {
-		out = append(out, f.serviceView(s, now))
+		out = append(out, f.serviceView(e, s, now))
 	}
 	return out
 }
@@ -67,15 +68,15 @@ func (f *Floor) Service(id string, now time.Time) (*Service, error) {
 	if s == nil {
 		return nil, f.noService(ENOTFOUND, id)
 	}
-	return f.serviceView(s, now), nil
+	return f.serviceView(f.newEstimator(), s, now), nil
 }
 
-func (f *Floor) serviceView(s *Service, now time.Time) *Service {
+func (f *Floor) serviceView(e *estimator, s *Service, now time.Time) *Service {
 	v := s.clone()
 	v.ClosedReason = f.closedReason(s, now)
 	v.Accepting = v.ClosedReason == ""
 	v.Waiting = len(f.queues[s.ID])
-	v.EtaS = f.estimate(s.ID, v.Waiting).S
+	v.setEstimate(e.estimateNew(s, now))
 	v.Issued = f.numbers[s.ID]
 	return v
 }
@@ -135,14 +136,14 @@ type ServiceQueue struct {
 // Queue returns the waiting tickets of each service, ordered by key then id.
 func (f *Floor) Queue() []ServiceQueue {
 	out := make([]ServiceQueue, 0, len(f.services))
+	e := f.newEstimator()
 	for _, s := range f.services {
 		q := ServiceQueue{ID: s.ID, Tickets: []*Ticket{}}
 		for i, t := range f.queues[s.ID] {
 			v := t.clone()
 			v.StatusURL = f.statusURL(t.Token)
 			v.Ahead = i
-			e := f.estimate(s.ID, i)
-			v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+			v.setEstimate(e.ticket(t, i))
 			q.Tickets = append(q.Tickets, v)
 		}
 		out = append(out, q)
@@ -170,6 +171,7 @@ type CounterQueue struct {
 // and its messages stay as small with 3,000 waiting as with 30.
 func (f *Floor) QueueFor(c *Counter, n int) []CounterQueue {
 	out := []CounterQueue{}
+	e := f.newEstimator()
 	for _, s := range f.services {
 		takes := slices.Contains(c.Services, s.ID) || slices.Contains(c.AlsoServes, s.ID)
 		q := CounterQueue{ID: s.ID, Tickets: []*Ticket{}}
@@ -190,8 +192,7 @@ func (f *Floor) QueueFor(c *Counter, n int) []CounterQueue {
 			if len(q.Tickets) < n {
 				v := t.clone()
 				v.StatusURL, v.Ahead = f.statusURL(t.Token), i
-				e := f.estimate(s.ID, i)
-				v.EtaS, v.EtaLowS, v.EtaHighS = e.S, e.LowS, e.HighS
+				v.setEstimate(e.ticket(t, i))
 				q.Tickets = append(q.Tickets, v)
 			}
 		}

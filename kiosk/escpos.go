@@ -3,7 +3,6 @@ package kiosk
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -34,22 +33,26 @@ const qrDots = 240
 // the ticket's language first. It carries nothing personal: a ticket has no
 // card number and no holder.
 type slip struct {
-	Lang     string // the ticket's language, printed first; hallq.Languages[0] when not one of them
-	Hall     hallq.Text
-	Number   string
-	Service  hallq.Text
-	IssuedAt time.Time // in the hall's time zone
-	Waiting  bool      // Ahead and the estimate apply
-	Ahead    int
-	EtaLowS  int
-	EtaHighS int
-	URL      string // the ticket's status page, for the QR code
+	Lang      string // the ticket's language, printed first; hallq.Languages[0] when not one of them
+	Hall      hallq.Text
+	Number    string
+	Service   hallq.Text
+	IssuedAt  time.Time // in the hall's time zone
+	Waiting   bool      // Ahead and the estimate apply
+	Ahead     int
+	ServiceID string // "A", for "no counter is serving A now"
+	EtaS      int
+	EtaLowS   int
+	EtaHighS  int
+	EtaReason string // hallq.EtaNoCounter: no estimate
+	URL       string // the ticket's status page, for the QR code
 }
 
 // newSlip returns the slip of ticket t in hall, its QR code holding url.
 func newSlip(hall *hallq.HallView, t *hallq.Ticket, url string) slip {
 	s := slip{Lang: t.Lang, Hall: hall.Name, Number: t.Number, Service: hallq.Text{EN: t.Service}, IssuedAt: t.IssuedAt,
-		Waiting: t.State == hallq.Waiting, Ahead: t.Ahead, EtaLowS: t.EtaLowS, EtaHighS: t.EtaHighS, URL: url}
+		Waiting: t.State == hallq.Waiting, Ahead: t.Ahead, ServiceID: t.Service,
+		EtaS: t.EtaS, EtaLowS: t.EtaLowS, EtaHighS: t.EtaHighS, EtaReason: t.EtaReason, URL: url}
 	for _, svc := range hall.Services {
 		if svc.ID == t.Service {
 			s.Service = svc.Name
@@ -89,7 +92,7 @@ func (s slip) escpos() ([]byte, error) {
 	writeLine(&b, s.IssuedAt.Format("2006-01-02 15:04"))
 	if s.Waiting {
 		writeText(&b, aheadText(s.Ahead), lang)
-		writeText(&b, waitText(s.EtaLowS, s.EtaHighS), lang)
+		writeText(&b, waitText(s.EtaS, s.EtaLowS, s.EtaHighS, s.EtaReason, s.ServiceID), lang)
 	}
 	b.WriteByte('\n')
 	writeText(&b, hallq.Text{EN: "Scan to follow your turn", ZH: "扫码查看排队进度"}, lang)
@@ -127,24 +130,34 @@ func aheadText(n int) hallq.Text {
 	return hallq.Text{EN: fmt.Sprintf("%d people ahead", n), ZH: fmt.Sprintf("前面还有 %d 人", n)}
 }
 
-// waitText says the estimated wait in the words of the kiosk's screen and
-// browser-printed ticket (waitLine and waitRange in the pages' scripts): a
-// range of whole minutes, each end rounded up, "5–10 min", "约 5–10 分钟";
-// "up to 6 min" when the low end is under a minute; "less than a minute"
-// when both are.
-func waitText(lowS, highS int) hallq.Text {
+// waitText says the estimated wait in the words of every page (waitWords in
+// i18n.js): "about 5 min (2–9 min)", "约 5 分钟（2–9 分钟）"; "(up to 9
+// min)" when the low end is under a minute; "less than a minute" when the
+// high end is; minutes rounded up. With no open counter to call the ticket
+// (reason hallq.EtaNoCounter), "no counter is serving A now".
+func waitText(etaS, lowS, highS int, reason, service string) hallq.Text {
 	var wait hallq.Text
-	switch high := minutes(highS); {
+	switch {
+	case reason != "":
+		wait = hallq.Text{EN: fmt.Sprintf("no counter is serving %s now", service), ZH: fmt.Sprintf("目前没有窗口办理%s业务", service)}
 	case highS < 60:
 		wait = hallq.Text{EN: "less than a minute", ZH: "不到 1 分钟"}
-	case lowS < 60:
-		wait = hallq.Text{EN: fmt.Sprintf("up to %d min", high), ZH: fmt.Sprintf("%d 分钟以内", high)}
 	default:
-		span := strconv.Itoa(high)
-		if low := min(minutes(lowS), high); low < high {
-			span = fmt.Sprintf("%d–%d", low, high)
+		about := hallq.Text{EN: fmt.Sprintf("about %d min", minutes(etaS)), ZH: fmt.Sprintf("约 %d 分钟", minutes(etaS))}
+		if etaS < 60 {
+			about = hallq.Text{EN: "under a minute", ZH: "不到 1 分钟"}
 		}
-		wait = hallq.Text{EN: span + " min", ZH: "约 " + span + " 分钟"}
+		high := minutes(highS)
+		var span hallq.Text
+		if lowS < 60 {
+			span = hallq.Text{EN: fmt.Sprintf("up to %d min", high), ZH: fmt.Sprintf("%d 分钟以内", high)}
+		} else if low := min(minutes(lowS), high); low < high {
+			span = hallq.Text{EN: fmt.Sprintf("%d–%d min", low, high), ZH: fmt.Sprintf("%d–%d 分钟", low, high)}
+		}
+		wait = about
+		if span.EN != "" {
+			wait = hallq.Text{EN: about.EN + " (" + span.EN + ")", ZH: about.ZH + "（" + span.ZH + "）"}
+		}
 	}
 	return hallq.Text{EN: "Estimated wait: " + wait.EN, ZH: "预计等候 " + wait.ZH}
 }

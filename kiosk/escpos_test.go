@@ -117,45 +117,48 @@ func TestAheadText(t *testing.T) {
 	}
 }
 
-// The slip says the wait in the words of the kiosk's screen and its
-// browser-printed ticket: waitLine of waitRange in the pages' scripts.
+// The slip says the wait in the words of every page: waitWords in
+// i18n.js, as the kiosk's screens and the phone say it.
 func TestWaitText(t *testing.T) {
 	for _, tt := range []struct {
-		low, high int
-		en, zh    string
+		eta, low, high int
+		reason         string
+		en, zh         string
 	}{
-		{0, 0, "less than a minute", "不到 1 分钟"},
-		{0, 30, "less than a minute", "不到 1 分钟"},
-		{45, 59, "less than a minute", "不到 1 分钟"},
-		{0, 60, "up to 1 min", "1 分钟以内"},
-		{0, 150, "up to 3 min", "3 分钟以内"},
-		{59, 360, "up to 6 min", "6 分钟以内"},
-		{60, 360, "1–6 min", "约 1–6 分钟"},
-		{300, 900, "5–15 min", "约 5–15 分钟"},
-		{330, 899, "6–15 min", "约 6–15 分钟"},
-		{600, 600, "10 min", "约 10 分钟"},
-		{590, 600, "10 min", "约 10 分钟"},
-		{900, 600, "10 min", "约 10 分钟"},
+		{0, 0, 0, "", "less than a minute", "不到 1 分钟"},
+		{0, 0, 30, "", "less than a minute", "不到 1 分钟"},
+		{50, 45, 59, "", "less than a minute", "不到 1 分钟"},
+		{0, 0, 60, "", "under a minute (up to 1 min)", "不到 1 分钟（1 分钟以内）"},
+		{100, 0, 150, "", "about 2 min (up to 3 min)", "约 2 分钟（3 分钟以内）"},
+		{200, 59, 360, "", "about 4 min (up to 6 min)", "约 4 分钟（6 分钟以内）"},
+		{200, 60, 360, "", "about 4 min (1–6 min)", "约 4 分钟（1–6 分钟）"},
+		{600, 300, 900, "", "about 10 min (5–15 min)", "约 10 分钟（5–15 分钟）"},
+		{600, 330, 899, "", "about 10 min (6–15 min)", "约 10 分钟（6–15 分钟）"},
+		{600, 600, 600, "", "about 10 min", "约 10 分钟"},
+		{595, 590, 600, "", "about 10 min", "约 10 分钟"},
+		{0, 0, 0, hallq.EtaNoCounter, "no counter is serving A now", "目前没有窗口办理A业务"},
 	} {
-		got := kiosk.WaitText(tt.low, tt.high)
+		got := kiosk.WaitText(tt.eta, tt.low, tt.high, tt.reason, "A")
 		if want := (hallq.Text{EN: "Estimated wait: " + tt.en, ZH: "预计等候 " + tt.zh}); got != want {
-			t.Errorf("WaitText(%d, %d) = %q, want %q", tt.low, tt.high, got, want)
+			t.Errorf("WaitText(%d, %d, %d, %q) = %q, want %q", tt.eta, tt.low, tt.high, tt.reason, got, want)
 		}
 	}
 }
 
 // testSlip is a slip as the default hall prints it.
 var testSlip = kiosk.Slip{
-	Lang:     "zh",
-	Hall:     hallq.Text{EN: "Service Hall", ZH: "服务大厅"},
-	Number:   "A023",
-	Service:  hallq.Text{EN: "Personal", ZH: "个人业务"},
-	IssuedAt: time.Date(2026, 11, 25, 17, 4, 0, 0, time.FixedZone("CST", 8*3600)),
-	Waiting:  true,
-	Ahead:    3,
-	EtaLowS:  300,
-	EtaHighS: 900,
-	URL:      "http://hall.test/t/AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA",
+	Lang:      "zh",
+	Hall:      hallq.Text{EN: "Service Hall", ZH: "服务大厅"},
+	Number:    "A023",
+	Service:   hallq.Text{EN: "Personal", ZH: "个人业务"},
+	IssuedAt:  time.Date(2026, 11, 25, 17, 4, 0, 0, time.FixedZone("CST", 8*3600)),
+	Waiting:   true,
+	Ahead:     3,
+	ServiceID: "A",
+	EtaS:      600,
+	EtaLowS:   300,
+	EtaHighS:  900,
+	URL:       "http://hall.test/t/AAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAA",
 }
 
 // line returns s in GB18030 as one line, as the printer gets it.
@@ -185,8 +188,8 @@ func TestSlip(t *testing.T) {
 		line("2026-11-25 17:04"),
 		line("前面还有 3 人"),
 		line("3 people ahead"),
-		line("预计等候 约 5–15 分钟"),
-		line("Estimated wait: 5–15 min"),
+		line("预计等候 约 10 分钟（5–15 分钟）"),
+		line("Estimated wait: about 10 min (5–15 min)"),
 		line("扫码查看排队进度"),
 		line("Scan to follow your turn"),
 		qr,
@@ -209,7 +212,7 @@ func TestSlip(t *testing.T) {
 	if bytes.Contains(job, []byte{0x10}) {
 		t.Errorf("the job holds a DLE byte, which a printer could take for a real-time command")
 	}
-	if !bytes.Contains(job, []byte("Estimated wait: 5-15 min\n")) {
+	if !bytes.Contains(job, []byte("Estimated wait: about 10 min (5-15 min)\n")) {
 		t.Errorf("the wait's range is not printed with a hyphen, which every printer font has")
 	}
 
@@ -236,7 +239,7 @@ func TestSlip_Language(t *testing.T) {
 		{"服务大厅", "Service Hall"},
 		{"个人业务", "Personal"},
 		{"前面还有 3 人", "3 people ahead"},
-		{"预计等候 约 5–15 分钟", "Estimated wait: 5–15 min"},
+		{"预计等候 约 10 分钟（5–15 分钟）", "Estimated wait: about 10 min (5–15 min)"},
 		{"扫码查看排队进度", "Scan to follow your turn"},
 	}
 	for _, tt := range []struct {

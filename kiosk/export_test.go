@@ -1,6 +1,10 @@
 package kiosk
 
-import "time"
+import (
+	"time"
+
+	"hallq"
+)
 
 // StatusURL is statusURL, for tests of the address a QR code holds.
 var StatusURL = statusURL
@@ -37,4 +41,12 @@ func PrinterNews(every time.Duration, states ...string) []string {
 		now = now.Add(time.Minute)
 	}
 	return out
+}
+
+// PhoneChanged reports whether a phone that was sent ticket sent (at seq
+// 1) is sent now (at seq 2).
+func PhoneChanged(sent, now hallq.Ticket) bool {
+	var p phones
+	ph := &phone{view: sent, seq: 1, joined: 1}
+	return p.changed(ph, update{ticket: &now, seq: 2})
 }

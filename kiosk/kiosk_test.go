@@ -34,6 +34,7 @@ type ticket struct {
 	EtaS      int    `json:"eta_s"`
 	EtaLowS   int    `json:"eta_low_s"`
 	EtaHighS  int    `json:"eta_high_s"`
+	EtaReason string `json:"eta_reason"`
 	Counter   string `json:"counter"`
 	Recalls   int    `json:"recalls"`
 	Token     string `json:"token"`
@@ -126,8 +127,47 @@ func TestHall(t *testing.T) {
 }
 
 func TestTicketCreate(t *testing.T) {
+	// With every counter closed the reply has no estimate: eta_s,
+	// eta_low_s and eta_high_s are null, and eta_reason says why.
+	t.Run("NoCounter", func(t *testing.T) {
+		h := newHub(t, limits{})
+		issue(t, h, map[string]string{"service": "A"})
+		var tk map[string]any
+		h.Do(t, "POST", "/api/v1/tickets", map[string]string{"service": "A"}).Want(t, http.StatusCreated).Decode(t, &tk)
+		for _, k := range []string{"eta_s", "eta_low_s", "eta_high_s"} {
+			if v, ok := tk[k]; !ok || v != nil {
+				t.Errorf("%s = %v (present: %v), want null", k, v, ok)
+			}
+		}
+		if tk["eta_reason"] != "no_counter" || tk["ahead"] != 1.0 {
+			t.Errorf("eta_reason %v, ahead %v; want no_counter, 1", tk["eta_reason"], tk["ahead"])
+		}
+		var got map[string]any
+		h.Do(t, "GET", "/api/v1/tickets/"+tk["token"].(string), nil).Want(t, http.StatusOK).Decode(t, &got)
+		if got["eta_s"] != nil || got["eta_reason"] != "no_counter" {
+			t.Errorf("GET: eta_s %v, eta_reason %v; want null, no_counter", got["eta_s"], got["eta_reason"])
+		}
+		var hall struct {
+			Services []map[string]any `json:"services"`
+		}
+		h.Do(t, "GET", "/api/v1/hall", nil).Want(t, http.StatusOK).Decode(t, &hall)
+		for _, s := range hall.Services {
+			if s["eta_s"] != nil || s["eta_reason"] != "no_counter" {
+				t.Errorf("service %v: eta_s %v, eta_reason %v; want null, no_counter", s["id"], s["eta_s"], s["eta_reason"])
+			}
+		}
+		// A counter opens: the same ticket has figures again.
+		act(t, h, hallq.CounterAction{Op: hallq.OpOpen, Counter: "1"})
+		got = nil
+		h.Do(t, "GET", "/api/v1/tickets/"+tk["token"].(string), nil).Want(t, http.StatusOK).Decode(t, &got)
+		if got["eta_s"] != 300.0 || got["eta_reason"] != nil {
+			t.Errorf("with counter 1 open: eta_s %v, eta_reason %v; want 300, none", got["eta_s"], got["eta_reason"])
+		}
+	})
+
 	t.Run("Numbering", func(t *testing.T) {
 		h := newHub(t, limits{})
+		act(t, h, hallq.CounterAction{Op: hallq.OpOpen, Counter: "1"})
 		for _, want := range []struct {
 			service, number string
 			ahead, etaS     int

@@ -197,13 +197,27 @@ func (p *phones) watched(topics func() []string) []watchedPhone {
 // had ph.seq), and either it is not what they show or some show a later
 // snapshot, which may differ from it.
 //
-// Tickets are compared whole: equal tickets encode alike, and the rare
-// tickets equal in content but not in their times' locations are sent
-// twice, which is harmless.
+// Tickets are compared whole, but for the estimate: one that moved by no
+// more than a minute or 15 % (hallq.EstimateMoved) counts as what the
+// phone shows, so a phone hears of its estimate when it moves, not with
+// every event; any other change (its state, the people ahead) is sent at
+// once, with the estimate as it is then. Equal tickets encode alike, and
+// the rare tickets equal in content but not in their times' locations are
+// sent twice, which is harmless.
 func (p *phones) changed(ph *phone, u update) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return u.seq > ph.seq && (ph.joined > ph.seq || ph.view != *u.ticket)
+	if u.seq <= ph.seq {
+		return false
+	}
+	if ph.joined > ph.seq {
+		return true
+	}
+	now := *u.ticket
+	if !hallq.EstimateMoved(ph.view.Estimate(), now.Estimate()) {
+		now.EtaS, now.EtaLowS, now.EtaHighS, now.EtaReason = ph.view.EtaS, ph.view.EtaLowS, ph.view.EtaHighS, ph.view.EtaReason
+	}
+	return ph.view != now
 }
 
 // sent records that u was published to ph's sockets.

@@ -53,7 +53,7 @@ func (h *Handler) handleServiceUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	var u hallq.ServiceUpdate
 	if err := web.DecodeUpdate(w, r, &u, map[string]any{"id": current.ID},
-		"accepting", "closed_reason", "waiting", "eta_s", "issued"); err != nil {
+		"accepting", "closed_reason", "waiting", "eta_s", "eta_low_s", "eta_high_s", "eta_reason", "issued"); err != nil {
 		web.Error(w, r, err)
 		return
 	}

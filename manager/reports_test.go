@@ -106,8 +106,10 @@ func TestHandler_Stats(t *testing.T) {
 	if f.Ratings.N != 1 || f.Ratings.Avg == nil || *f.Ratings.Avg != 4 || f.Ratings.BySource["pad"] != 1 {
 		t.Errorf("ratings %+v", f.Ratings)
 	}
-	if f.Estimate.N != 3 || f.Complaints != 1 {
-		t.Errorf("estimates of %d first legs, %d complaints; want 3 and 1", f.Estimate.N, f.Complaints)
+	// The three were issued while every counter was closed: with no
+	// estimate given, the accuracy has nothing to measure.
+	if f.Estimate.N != 0 || f.Complaints != 1 {
+		t.Errorf("estimates of %d first legs, %d complaints; want 0 (issued with no estimate) and 1", f.Estimate.N, f.Complaints)
 	}
 	if a, b := s.ByService["A"], s.ByService["B"]; a.Tickets != 2 || a.Served != 1 || a.Transferred != 1 || a.Wait.Max != 120 ||
 		b.Tickets != 1 || b.Served != 1 || b.NoShow != 1 || b.Wait.Max != 500 {

@@ -5,7 +5,7 @@
 // English at once: the whole hall reads one screen.
 
 import { fit } from "/assets/display-fit.js";
-import { minutes, text } from "/assets/i18n.js";
+import { capitalized, ticketWait, text } from "/assets/i18n.js";
 
 export const RECENT = 10; // calls listed below the latest one
 export const FLASH_MS = 8000; // how long a new call's number flashes
@@ -149,14 +149,14 @@ export function noCounter(s, counters) {
   return serving.length === 0;
 }
 
-// waitWords says a service's wait in both languages.
+// waitWords says a service's wait in both languages: the wait of a ticket
+// taken now, in the words every page uses for the hub's estimate (i18n.js),
+// so the display, the kiosk and the phone say the same.
 function waitWords(s, counters) {
   if (s.accepting === false) return { kind: "closed", zh: "暂停取号", en: "Not taking tickets" };
-  if (noCounter(s, counters)) return { kind: "no_counter", zh: "暂无窗口办理", en: `No counter serving ${s.id} now` };
-  if (!s.waiting) return { kind: "none", zh: "无需等候", en: "No wait" };
-  if (s.eta_s < 60) return { kind: "estimate", zh: "不到 1 分钟", en: "Under a minute" };
-  const m = minutes(s.eta_s);
-  return { kind: "estimate", zh: `约 ${m} 分钟`, en: `About ${m} min` };
+  const est = noCounter(s, counters) ? { ...s, eta_s: null, eta_reason: "no_counter" } : s;
+  const kind = est.eta_reason === "no_counter" ? "no_counter" : s.waiting ? "estimate" : "none";
+  return { kind, zh: ticketWait(est, "zh", s.id), en: capitalized(ticketWait(est, "en", s.id)) };
 }
 
 // drawServices lists each service with its waiting count and wait.

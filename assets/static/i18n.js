@@ -35,6 +35,48 @@ export function waitRange(lowS, highS, lang) {
   return lang === "zh" ? `约 ${span} 分钟` : `${span} min`;
 }
 
+// waitWords says the hub's estimate of a wait, the same way on every page
+// (and as the hub prints it, kiosk/escpos.go waitText): "about 5 min (2–9
+// min)", "约 5 分钟（2–9 分钟）"; "about 5 min (up to 9 min)" when it could
+// be any moment; "less than a minute" when even the high end is under one;
+// and, when no open counter can call the ticket (eta_s null, eta_reason
+// "no_counter"), "no counter is serving A now", "目前没有窗口办理A业务".
+// Minutes are rounded up. Without a range (a hub that sends eta_s only),
+// just "about 5 min".
+export function waitWords(etaS, lowS, highS, reason, lang, service) {
+  const zh = lang === "zh";
+  if (reason === "no_counter" || etaS === null || etaS === undefined) {
+    return zh ? `目前没有窗口办理${service || ""}业务` : `no counter is serving ${service || "this service"} now`;
+  }
+  const known = (x) => typeof x === "number";
+  const high = known(highS) ? highS : etaS;
+  if (high < 60) return zh ? "不到 1 分钟" : "less than a minute";
+  const about = etaS < 60 ? (zh ? "不到 1 分钟" : "under a minute") : zh ? `约 ${minutes(etaS)} 分钟` : `about ${minutes(etaS)} min`;
+  if (!known(highS) || !known(lowS)) return about;
+  const h = minutes(highS);
+  let range;
+  if (lowS < 60) range = zh ? `${h} 分钟以内` : `up to ${h} min`;
+  else {
+    const l = Math.min(minutes(lowS), h);
+    if (l === h) return about;
+    range = zh ? `${l}–${h} 分钟` : `${l}–${h} min`;
+  }
+  return zh ? `${about}（${range}）` : `${about} (${range})`;
+}
+
+// ticketWait says a ticket's or a service's estimate (an object with eta_s,
+// eta_low_s, eta_high_s, eta_reason) in waitWords's words; service is its
+// service id, for "no counter is serving A now".
+export function ticketWait(x, lang, service) {
+  return waitWords(x.eta_s, x.eta_low_s, x.eta_high_s, x.eta_reason, lang, service || x.service || x.id);
+}
+
+// capitalized returns s with its first letter upper-case, for English
+// standing on its own.
+export function capitalized(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
 // The hall's time zone (GET /api/v1/hall's time_zone): every time a page
 // shows is the hall's, never the device's, which may be left on UTC.
 let hallZone; // undefined until a page learns it: the device's

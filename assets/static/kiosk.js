@@ -19,7 +19,7 @@
 // said) and data-live (the live link's status).
 
 import { connect } from "/assets/live.js";
-import { LANGS, clock, day, htmlLang, minutes, setTimeZone, text, waitRange } from "/assets/i18n.js";
+import { LANGS, clock, day, htmlLang, minutes, setTimeZone, text, ticketWait } from "/assets/i18n.js";
 import { cancel, later, longPress, sleep } from "/assets/timers.js";
 
 // The ticket stays on screen only as long as its customer needs: its QR
@@ -61,7 +61,6 @@ const T = {
   },
   waiting: { zh: (n) => `${n} 人等候`, en: (n) => `${n} waiting` },
   noneWaiting: { zh: "无人等候", en: "No one waiting" },
-  about: { zh: (m) => `约 ${m} 分钟`, en: (m) => `about ${m} min` },
   closed: { zh: "暂停取号", en: "Closed" },
   closedSwitch: { zh: "今日暂停服务", en: "Not taking tickets now" },
   closedHours: { zh: (h) => `办理时间 ${h}`, en: (h) => `Opens ${h}` },
@@ -309,10 +308,14 @@ function closedText(s, lang) {
   return t("closedSwitch", lang);
 }
 
+// queueText says how many wait for service s and the wait of a ticket
+// taken now, in the words every page uses for the hub's estimate
+// (i18n.js's waitWords): the ticket then shows the same figures.
 function queueText(s, lang) {
-  if (!s.waiting) return t("noneWaiting", lang);
-  const parts = [t("waiting", lang, s.waiting)];
-  if (s.eta_s > 0) parts.push(t("about", lang, minutes(s.eta_s)));
+  const parts = [];
+  if (s.waiting) parts.push(t("waiting", lang, s.waiting));
+  else if (s.eta_reason !== "no_counter") parts.push(t("noneWaiting", lang));
+  parts.push(ticketWait(s, lang, s.id));
   return parts.join(" · ");
 }
 
@@ -834,7 +837,7 @@ function renderResult() {
   $("r-tier").hidden = !(tier && tier.rank > 0);
   if (tier && tier.rank > 0) $("r-tier").textContent = t("vipTier", lang, text(tier.name, lang));
   $("r-ahead").textContent = t("aheadValue", lang, tk.ahead);
-  $("r-wait").textContent = waitRange(tk.eta_low_s, tk.eta_high_s, lang);
+  $("r-wait").textContent = ticketWait(tk, lang);
   renderPrintStatus();
   renderPaper();
 }
@@ -880,8 +883,8 @@ function renderPaper() {
   two("p-ahead", t("aheadLine", lang, tk.ahead), t("aheadLine", other(lang), tk.ahead));
   two(
     "p-wait",
-    t("waitLine", lang, waitRange(tk.eta_low_s, tk.eta_high_s, lang)),
-    t("waitLine", other(lang), waitRange(tk.eta_low_s, tk.eta_high_s, other(lang))),
+    t("waitLine", lang, ticketWait(tk, lang)),
+    t("waitLine", other(lang), ticketWait(tk, other(lang))),
   );
   two("p-scan", t("scan", lang), t("scan", other(lang)));
   $("p-time").textContent = `${day(tk.issued_at)} ${clock(tk.issued_at)}`;

@@ -543,7 +543,7 @@ func TestBrowser_DisplaySlides(t *testing.T) {
 	if !equalStrings(numbers, []string{"A021", "A023", "A024"}) {
 		t.Errorf("announced %v, want A021, then the snapshot's new A023 and A024", numbers)
 	}
-	if got := browserEval[string](b, `document.querySelector('[data-id="A"]').dataset.eta + "|" + document.querySelector('[data-id="A"] .svc-eta').textContent`); got != "no_counter|暂无窗口办理No counter serving A now" {
+	if got := browserEval[string](b, `document.querySelector('[data-id="A"]').dataset.eta + "|" + document.querySelector('[data-id="A"] .svc-eta').textContent`); got != "no_counter|目前没有窗口办理A业务No counter is serving A now" {
 		t.Errorf("service A with every counter closed: %q", got)
 	}
 }
@@ -582,7 +582,7 @@ func TestBrowser_DisplayRule(t *testing.T) {
 		t.Error("without slides the notice shows twice, in the panel and along the bottom")
 	}
 	services := browserEval[map[string]string](b, `Object.fromEntries([...document.querySelectorAll("#services .service")].map(e => [e.dataset.id, e.dataset.eta + "|" + e.querySelector(".svc-eta").textContent]))`)
-	want := map[string]string{"A": "estimate|约 9 分钟About 9 min", "B": "no_counter|暂无窗口办理No counter serving B now", "C": "none|无需等候No wait"}
+	want := map[string]string{"A": "estimate|约 9 分钟About 9 min", "B": "no_counter|目前没有窗口办理B业务No counter is serving B now", "C": "none|不到 1 分钟Less than a minute"}
 	for id, w := range want {
 		if services[id] != w {
 			t.Errorf("service %s: %q, want %q", id, services[id], w)

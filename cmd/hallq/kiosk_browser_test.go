@@ -159,9 +159,13 @@ func TestBrowser_KioskIssue(t *testing.T) {
 	b := newBrowser(t)
 	b.setViewport(viewportKioskPortrait)
 	hub := startKioskHub(t)
+	if _, err := hub.st.ActAtCounter(context.Background(), hallq.CounterAction{Op: hallq.OpOpen, Counter: "1", By: kioskManager}, ""); err != nil {
+		t.Fatal(err)
+	}
 	postTicket(t, hub.URL, "A") // A001, ahead of the kiosk's
 	openKiosk(b, hub.URL)
 	b.waitJS(`document.querySelector('.service[data-service="A"] .svc-detail').textContent.includes("1 人等候")`)
+	startWait := browserEval[string](b, `document.querySelector('.service[data-service="A"] .svc-detail').textContent.split(" · ")[1]`)
 
 	tap(b, `.service[data-service="A"]`)
 	waitResult(b)
@@ -196,8 +200,11 @@ func TestBrowser_KioskIssue(t *testing.T) {
 	if !strings.Contains(got["service"], "个人业务") || !strings.Contains(got["service"], "Personal") {
 		t.Errorf("service = %q, want both names", got["service"])
 	}
-	if !regexp.MustCompile(`^(约 \d+(–\d+)? 分钟|不到 1 分钟)$`).MatchString(got["wait"]) {
-		t.Errorf("wait = %q, want a range in minutes", got["wait"])
+	if !regexp.MustCompile(`^(约 \d+ 分钟|不到 1 分钟)(（(\d+–)?\d+ 分钟(以内)?）)?$`).MatchString(got["wait"]) {
+		t.Errorf("wait = %q, want about so many minutes, with a range", got["wait"])
+	}
+	if got["wait"] != startWait {
+		t.Errorf("the result screen says %q, the start screen said %q: want the same figures", got["wait"], startWait)
 	}
 	if n, err := strconv.Atoi(got["countdown"]); err != nil || n < 9 || n > 12 {
 		t.Errorf("countdown = %q, want about 12 s: the QR code must not wait for the next in line", got["countdown"])
@@ -218,6 +225,57 @@ func TestBrowser_KioskIssue(t *testing.T) {
 	b.waitJS(`document.body.dataset.screen === "start"`)
 	checkResultCleared(t, b, mine.Token, mine.Number)
 	b.waitJS(`document.querySelector('.service[data-service="A"] .svc-detail').textContent.includes("2 人等候")`)
+}
+
+// TestBrowser_KioskNoCounter: with every counter closed, the kiosk's start
+// screen, its result screen, the paper ticket and the phone page all say
+// that no counter is serving the service now, in both languages, instead
+// of a wait.
+func TestBrowser_KioskNoCounter(t *testing.T) {
+	const zh, en = "目前没有窗口办理A业务", "no counter is serving A now"
+	b := newBrowser(t)
+	b.setViewport(viewportKioskPortrait)
+	hub := startKioskHub(t)
+	openKiosk(b, hub.URL)
+	detail := `document.querySelector('.service[data-service="A"] .svc-detail').textContent`
+	if got := browserEval[string](b, detail); got != zh {
+		t.Errorf("start screen (zh): %q, want %q", got, zh)
+	}
+	tap(b, "#lang-toggle")
+	b.waitJS(`document.documentElement.lang === "en"`)
+	if got := browserEval[string](b, detail); got != en {
+		t.Errorf("start screen (en): %q, want %q", got, en)
+	}
+	tap(b, `.service[data-service="A"]`)
+	waitResult(b)
+	if got := browserEval[string](b, `document.getElementById("r-wait").textContent`); got != en {
+		t.Errorf("result screen (en): %q, want %q", got, en)
+	}
+	paper := browserEval[string](b, `document.getElementById("p-wait").textContent`)
+	if !strings.Contains(paper, "Estimated wait: "+en) || !strings.Contains(paper, "预计等候 "+zh) {
+		t.Errorf("paper ticket: %q, want both languages' no-counter words", paper)
+	}
+	tap(b, "#lang-toggle")
+	b.waitJS(`document.documentElement.lang === "zh-Hans"`)
+	if got := browserEval[string](b, `document.getElementById("r-wait").textContent`); got != zh {
+		t.Errorf("result screen (zh): %q, want %q", got, zh)
+	}
+	b.screenshot("no-counter")
+
+	q := queued(t, hub, "A")
+	if len(q) != 1 {
+		t.Fatalf("queue A holds %d tickets, want 1", len(q))
+	}
+	b.run(chromedp.Navigate(hub.URL + "/t/" + q[0].Token))
+	b.waitJS(`document.body.dataset.view === "waiting" && document.getElementById("w-eta").textContent !== ""`)
+	phoneLang(b, "en")
+	if got := phoneText(b, "w-eta"); got != en {
+		t.Errorf("phone (en): %q, want %q", got, en)
+	}
+	phoneLang(b, "zh")
+	if got := phoneText(b, "w-eta"); got != zh {
+		t.Errorf("phone (zh): %q, want %q", got, zh)
+	}
 }
 
 // checkResultCleared fails the test when the page still holds the ticket

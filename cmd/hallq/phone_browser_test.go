@@ -216,8 +216,8 @@ func TestBrowser_PhoneFollowsTicket(t *testing.T) {
 	if got := phoneText(b, "w-ahead"); got != "1 person ahead of you" {
 		t.Errorf("ahead %q, want 1 person ahead of you", got)
 	}
-	if got := phoneText(b, "w-eta"); !strings.HasSuffix(got, " min") && got != "less than a minute" {
-		t.Errorf("estimated wait %q, want a range in minutes", got)
+	if got := phoneText(b, "w-eta"); got != "no counter is serving A now" {
+		t.Errorf("estimated wait with every counter closed %q, want no counter is serving A now", got)
 	}
 	if got := phoneText(b, "w-note"); !strings.Contains(got, "at most 30 minutes after you") {
 		t.Errorf("note %q, want the published bound of 30 minutes", got)
@@ -234,6 +234,9 @@ func TestBrowser_PhoneFollowsTicket(t *testing.T) {
 	if got := phoneText(b, "w-ahead"); got != "前面还有 2 人" {
 		t.Errorf("ahead in Chinese %q, want 前面还有 2 人", got)
 	}
+	if got := phoneText(b, "w-eta"); got != "目前没有窗口办理A业务" {
+		t.Errorf("estimated wait in Chinese with every counter closed %q, want 目前没有窗口办理A业务", got)
+	}
 	if got := browserEval[string](b, `localStorage.getItem("hallq.ticket.lang")`); got != "zh" {
 		t.Errorf("the language chosen is kept as %q, want zh", got)
 	}
@@ -243,6 +246,7 @@ func TestBrowser_PhoneFollowsTicket(t *testing.T) {
 	b.waitJS(`document.getElementById("vibrate-hint").hidden`)
 
 	phoneAct(t, hub, admin, "3", "open", `{}`)
+	b.waitJS(`/^(about \d+ min|under a minute)( \(.*min\))?$|^less than a minute$/.test(document.getElementById("w-eta").textContent)`)
 	if got := phoneAct(t, hub, admin, "3", "next", `{}`); got.Number == first.Number || got.Number == mine.Number {
 		t.Fatalf("counter 3 called %s first, want the priority ticket", got.Number)
 	}
