@@ -566,3 +566,35 @@ func (s *sim) jumpFor(id string) map[leg]int {
 	}
 	return s.jump[id]
 }
+
+// BenchmarkNext measures choosing and calling the next ticket with 10,000
+// waiting (of every tier, in three services, at a counter that takes them
+// all), as the call-order rule does it at a press of Next.
+func BenchmarkNext(b *testing.B) {
+	for _, waiting := range []int{100, 10_000} {
+		b.Run(fmt.Sprintf("waiting=%d", waiting), func(b *testing.B) {
+			f := newFloor(b)
+			now := t0
+			tiers := []string{"", "", "", "", "silver", "gold", "platinum"}
+			issueAll := func(n int) {
+				for i := range n {
+					now = now.Add(time.Millisecond)
+					issue(b, f, now, []string{"A", "B", "C"}[i%3], tiers[i%len(tiers)])
+				}
+			}
+			issueAll(waiting)
+			openCounters(b, f, now, "1")
+			b.ResetTimer()
+			for i := range b.N {
+				if i%1000 == 999 {
+					b.StopTimer()
+					issueAll(1000) // keep the queue near its size
+					b.StartTimer()
+				}
+				now = now.Add(time.Millisecond)
+				do(b, f, now, hallq.OpNext, "1")
+				do(b, f, now, hallq.OpDone, "1")
+			}
+		})
+	}
+}
