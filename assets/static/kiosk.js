@@ -838,6 +838,7 @@ function renderResult() {
   if (tier && tier.rank > 0) $("r-tier").textContent = t("vipTier", lang, text(tier.name, lang));
   $("r-ahead").textContent = t("aheadValue", lang, tk.ahead);
   $("r-wait").textContent = ticketWait(tk, lang);
+  $("r-wait").classList.toggle("sentence", tk.eta_reason === "no_counter");
   renderPrintStatus();
   renderPaper();
 }
