@@ -62,6 +62,13 @@ bench-go:
 soak:
 	HALLQ_CRASH_ROUNDS=100 HALLQ_SOAK=1 $(GO) test -race=false -count=1 -run 'TestCrashMixed|TestOverload' -timeout 30m -v ./cmd/hallq
 
+# Issue 14's simulated halls: each scenario's estimates at issue against
+# the waits that followed, beside a naive estimate's and an oracle's
+# (docs/ESTIMATES.md). A few minutes.
+.PHONY: simulate
+simulate:
+	$(GO) run ./cmd/hallsim -seed 1 -days 30 -oracle-runs 50
+
 fmt:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
