@@ -185,13 +185,18 @@ func (f *Floor) newEstimator() *estimator {
 		}
 		if c.Ticket != nil {
 			if l := e.services[c.Ticket.Service]; l != nil {
-				cl.busyS = l.mean / 2
+				cl.busyS = residual(l.mean, e.now.Sub(c.Ticket.CalledAt).Seconds())
 			}
 		}
 		e.counters = append(e.counters, cl)
 	}
 	return e
 }
+
+// residual is how long a customer at a counter for elapsed seconds still
+// has, on average: the mean service less what has passed, and at least a
+// quarter of the mean, since a service that runs long may run longer.
+func residual(mean, elapsed float64) float64 { return max(mean-max(elapsed, 0), mean/4) }
 
 // estimateNew returns the estimate of a ticket of service s issued at now
 // with the regular tier: the figure a customer sees before taking one.
