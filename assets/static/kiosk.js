@@ -19,7 +19,7 @@
 // said) and data-live (the live link's status).
 
 import { connect } from "/assets/live.js";
-import { LANGS, clock, day, htmlLang, minutes, setTimeZone, text, ticketWait } from "/assets/i18n.js";
+import { LANGS, capitalized, clock, day, htmlLang, minutes, setTimeZone, text, ticketWait } from "/assets/i18n.js";
 import { cancel, later, longPress, sleep } from "/assets/timers.js";
 
 // The ticket stays on screen only as long as its customer needs: its QR
@@ -837,7 +837,7 @@ function renderResult() {
   $("r-tier").hidden = !(tier && tier.rank > 0);
   if (tier && tier.rank > 0) $("r-tier").textContent = t("vipTier", lang, text(tier.name, lang));
   $("r-ahead").textContent = t("aheadValue", lang, tk.ahead);
-  $("r-wait").textContent = ticketWait(tk, lang);
+  $("r-wait").textContent = capitalized(ticketWait(tk, lang)); // standing on its own, as on the phone
   $("r-wait").classList.toggle("sentence", tk.eta_reason === "no_counter");
   renderPrintStatus();
   renderPaper();

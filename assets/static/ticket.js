@@ -22,7 +22,7 @@
 // language: the stylesheet and the browser tests read them.
 
 import { connect } from "/assets/live.js";
-import { clock, minutes, setTimeZone, text, ticketWait } from "/assets/i18n.js";
+import { capitalized, clock, minutes, setTimeZone, text, ticketWait } from "/assets/i18n.js";
 import { createFeedback } from "/assets/feedback.js";
 
 const LANG_KEY = "hallq.ticket.lang"; // the language chosen with the toggle
@@ -422,7 +422,7 @@ function renderWaiting(t, tr) {
   $("w-eta-label").textContent = tr(W.etaLabel);
   // The hub's estimate in the words of every page; "no counter is serving
   // A now" while no open counter can call the ticket.
-  $("w-eta").textContent = ticketWait(t, state.lang);
+  $("w-eta").textContent = capitalized(ticketWait(t, state.lang));
   $("w-eta").dataset.eta = t.eta_reason || (t.eta_s === null || t.eta_s === undefined ? "none" : "estimate");
   $("w-note").textContent = tr(W.note(state.hall ? state.hall.head_start_max_s : 0));
   $("w-issued").textContent = t.issued_at ? tr(W.issued(clock(t.issued_at))) : "";

@@ -232,7 +232,8 @@ func TestBrowser_KioskIssue(t *testing.T) {
 // that no counter is serving the service now, in both languages, instead
 // of a wait.
 func TestBrowser_KioskNoCounter(t *testing.T) {
-	const zh, en = "目前没有窗口办理A业务", "no counter is serving A now"
+	// A line of its own begins with a capital, as on the displays.
+	const zh, en, alone = "目前没有窗口办理A业务", "no counter is serving A now", "No counter is serving A now"
 	b := newBrowser(t)
 	b.setViewport(viewportKioskPortrait)
 	hub := startKioskHub(t)
@@ -248,8 +249,8 @@ func TestBrowser_KioskNoCounter(t *testing.T) {
 	}
 	tap(b, `.service[data-service="A"]`)
 	waitResult(b)
-	if got := browserEval[string](b, `document.getElementById("r-wait").textContent`); got != en {
-		t.Errorf("result screen (en): %q, want %q", got, en)
+	if got := browserEval[string](b, `document.getElementById("r-wait").textContent`); got != alone {
+		t.Errorf("result screen (en): %q, want %q", got, alone)
 	}
 	paper := browserEval[string](b, `document.getElementById("p-wait").textContent`)
 	if !strings.Contains(paper, "Estimated wait: "+en) || !strings.Contains(paper, "预计等候 "+zh) {
@@ -269,8 +270,8 @@ func TestBrowser_KioskNoCounter(t *testing.T) {
 	b.run(chromedp.Navigate(hub.URL + "/t/" + q[0].Token))
 	b.waitJS(`document.body.dataset.view === "waiting" && document.getElementById("w-eta").textContent !== ""`)
 	phoneLang(b, "en")
-	if got := phoneText(b, "w-eta"); got != en {
-		t.Errorf("phone (en): %q, want %q", got, en)
+	if got := phoneText(b, "w-eta"); got != alone {
+		t.Errorf("phone (en): %q, want %q", got, alone)
 	}
 	phoneLang(b, "zh")
 	if got := phoneText(b, "w-eta"); got != zh {

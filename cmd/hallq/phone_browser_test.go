@@ -216,8 +216,8 @@ func TestBrowser_PhoneFollowsTicket(t *testing.T) {
 	if got := phoneText(b, "w-ahead"); got != "1 person ahead of you" {
 		t.Errorf("ahead %q, want 1 person ahead of you", got)
 	}
-	if got := phoneText(b, "w-eta"); got != "no counter is serving A now" {
-		t.Errorf("estimated wait with every counter closed %q, want no counter is serving A now", got)
+	if got := phoneText(b, "w-eta"); got != "No counter is serving A now" {
+		t.Errorf("estimated wait with every counter closed %q, want No counter is serving A now", got)
 	}
 	if got := phoneText(b, "w-note"); !strings.Contains(got, "at most 30 minutes after you") {
 		t.Errorf("note %q, want the published bound of 30 minutes", got)
@@ -246,7 +246,7 @@ func TestBrowser_PhoneFollowsTicket(t *testing.T) {
 	b.waitJS(`document.getElementById("vibrate-hint").hidden`)
 
 	phoneAct(t, hub, admin, "3", "open", `{}`)
-	b.waitJS(`/^(about \d+ min|under a minute)( \(.*min\))?$|^less than a minute$/.test(document.getElementById("w-eta").textContent)`)
+	b.waitJS(`/^(About \d+ min|Under a minute)( \(.*min\))?$|^Less than a minute$/.test(document.getElementById("w-eta").textContent)`)
 	if got := phoneAct(t, hub, admin, "3", "next", `{}`); got.Number == first.Number || got.Number == mine.Number {
 		t.Fatalf("counter 3 called %s first, want the priority ticket", got.Number)
 	}
