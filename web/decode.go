@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,7 +166,11 @@ func decodeError(err error) error {
 		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %q must be %s, not %s.", typ.Field, describeType(typ.Type), typ.Value), typ.Field)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %s is not known here; remove it or check its spelling.", name), strings.Trim(name, `"`))
+		field, err := strconv.Unquote(name)
+		if err != nil {
+			field = strings.Trim(name, `"`)
+		}
+		return hallq.WithField(hallq.Errorf(hallq.EINVALID, "The field %s is not known here; remove it or check its spelling.", name), field)
 	}
 	return hallq.Errorf(hallq.EINVALID, "The request body has a value in the wrong format (%v).", err)
 }

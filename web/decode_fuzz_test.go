@@ -40,7 +40,7 @@ var decodeSeeds = []string{
 	`{"at":"yesterday"}`, `{"at":12}`, `{"tags":"a"}`, `{"tags":[1]}`, `{"text":"hi"}`, `{"text":{"fr":"x"}}`,
 	`{"extra":{"x":"y"}}`, `{"extra":[]}`, `{"SERVICE":"A","Service":"B"}`, `{"service":"A","service":"B"}`,
 	`{"service":"\ud800"}`, "{\"service\":\"\xff\"}", `{"service":"\u0000"}`, "\uFEFF{}", `{"raw":}`,
-	`{"id":"A"}`, `{"id":"B"}`, `{"id":"A","state":"open"}`, `{"id":null}`, `{"waiting":3}`, `{"ID":"B"}`,
+	"{\"\x7f\":0}", `{"\u00e9":1}`, `{"id":"A"}`, `{"id":"B"}`, `{"id":"A","state":"open"}`, `{"id":null}`, `{"waiting":3}`, `{"ID":"B"}`,
 	strings.Repeat(`[`, 10001) + strings.Repeat(`]`, 10001),
 	`{"service":"` + strings.Repeat("x", web.MaxBody) + `"}`,
 }
