@@ -266,6 +266,9 @@ func decodeEventRecord(v []byte) (eventRecord, error) {
 		return r, err
 	}
 	d := &decoder{b: v[1:]}
+	// The change and the call keep their times from the event's, which may
+	// come after them in a damaged record: they are read once it is known.
+	var change, call []byte
 	for tag, ok := d.next(); ok; tag, ok = d.next() {
 		switch tag {
 		case tagType:
@@ -295,11 +298,7 @@ func decodeEventRecord(v []byte) (eventRecord, error) {
 		case tagTicketID:
 			r.TicketID = d.uint()
 		case tagChange:
-			c, err := decodeChange(d.bytes(), r.At)
-			if err != nil {
-				return r, err
-			}
-			r.Change = c
+			change = d.bytes()
 		case tagAlert:
 			var a alertRecord
 			if err := json.Unmarshal(d.bytes(), &a); err != nil {
@@ -307,16 +306,24 @@ func decodeEventRecord(v []byte) (eventRecord, error) {
 			}
 			r.Alert = &a
 		case tagCall:
-			c, err := decodeCall(d.bytes(), r.At)
-			if err != nil {
-				return r, err
-			}
-			r.Call = c
+			call = d.bytes()
 		default:
 			return r, fmt.Errorf("field %d of an event is not known", tag)
 		}
 	}
-	return r, d.err
+	if d.err != nil {
+		return r, d.err
+	}
+	var err error
+	if change != nil {
+		if r.Change, err = decodeChange(change, r.At); err != nil {
+			return r, err
+		}
+	}
+	if call != nil {
+		r.Call, err = decodeCall(call, r.At)
+	}
+	return r, err
 }
 
 func decodeChange(v []byte, at int64) (*ticketChange, error) {
@@ -359,7 +366,11 @@ func decodeChange(v []byte, at int64) (*ticketChange, error) {
 		case chRatedBy:
 			c.RatedBy = d.str()
 		case chCleared:
-			c.Cleared = append(c.Cleared, d.str())
+			name := d.str()
+			if name == "" && d.err == nil {
+				return nil, errors.New("a ticket change clears a field with no name")
+			}
+			c.Cleared = append(c.Cleared, name)
 		default:
 			return nil, fmt.Errorf("field %d of a ticket change is not known", tag)
 		}
