@@ -282,10 +282,25 @@ type change struct {
 	tickets  []*Ticket
 	counters []*Counter
 	alerts   []*Alert
+	kept     *Ticket // a ticket the change is done with, and its view
+	keptView *Ticket
 }
 
 func (f *Floor) begin(now time.Time, by Actor) *change {
 	return &change{f: f, now: now, by: by.Name, out: &Change{}}
+}
+
+// keep says that v is t's view as the change leaves it: nothing changes t
+// after, so the event, the result and the change's copy of t share v
+// instead of each making its own. Views are never changed once made.
+func (ch *change) keep(t, v *Ticket) { ch.kept, ch.keptView = t, v }
+
+// view returns t's view as it is now.
+func (ch *change) view(t *Ticket) *Ticket {
+	if t == ch.kept {
+		return ch.keptView
+	}
+	return ch.f.view(t)
 }
 
 // event records an event with copies of the ticket and counter as they are now.
@@ -296,7 +311,7 @@ func (ch *change) event(e Event) {
 	}
 	if e.Ticket != nil {
 		ch.touchTicket(e.Ticket)
-		e.Ticket = ch.f.view(e.Ticket)
+		e.Ticket = ch.view(e.Ticket)
 	}
 	if e.Counter != nil {
 		ch.touchCounter(e.Counter)
@@ -327,7 +342,7 @@ func (ch *change) done() *Change {
 		ch.out.Alerts = append(ch.out.Alerts, a.clone())
 	}
 	for _, t := range ch.tickets {
-		ch.out.Tickets = append(ch.out.Tickets, ch.f.view(t))
+		ch.out.Tickets = append(ch.out.Tickets, ch.view(t))
 	}
 	for _, c := range ch.counters {
 		ch.out.Counters = append(ch.out.Counters, ch.f.counterView(c))
@@ -337,7 +352,7 @@ func (ch *change) done() *Change {
 
 // result sets the ticket the operation acted on.
 func (ch *change) result(t *Ticket) {
-	ch.out.Ticket = ch.f.view(t)
+	ch.out.Ticket = ch.view(t)
 }
 
 // Advance brings the Floor to time now: when a hall day has ended, its open
@@ -493,11 +508,16 @@ func (f *Floor) Issue(now time.Time, o IssueOrder) (*Change, error) {
 	}
 	f.open[t.ID] = t
 	f.enqueue(t)
-	issuedView := f.view(t)
-	// With no estimate (no counter can call it), all three stay 0: a known
-	// estimate's high end is never 0, so the stats can leave the ticket out.
-	t.EtaAtIssue, t.EtaLowAtIssue, t.EtaHighAtIssue = issuedView.EtaS, issuedView.EtaLowS, issuedView.EtaHighS
 	f.arrivals.add(s.ID, tier.ID, issued)
+	// The estimate kept is the one the customer is given. With no estimate
+	// (no counter can call it), all three stay 0: a known estimate's high
+	// end is never 0, so the stats can leave the ticket out.
+	v := f.view(t)
+	t.EtaAtIssue, t.EtaLowAtIssue, t.EtaHighAtIssue = v.EtaS, v.EtaLowS, v.EtaHighS
+	v.EtaAtIssue, v.EtaLowAtIssue, v.EtaHighAtIssue = v.EtaS, v.EtaLowS, v.EtaHighS
+	// Nothing changes the ticket after this: its one view serves the
+	// event, the result and the change's copy.
+	ch.keep(t, v)
 	ch.event(Event{Type: TicketIssued, Ticket: t})
 	ch.result(t)
 	return ch.done(), nil
