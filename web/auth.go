@@ -73,7 +73,10 @@ func (a *Auth) Identify(next http.Handler) http.Handler {
 				ctx = context.WithValue(ctx, deviceKey{}, d)
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -22,16 +22,30 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func SecureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
+		for _, kv := range secureHeaders {
+			h[kv.key] = kv.value
+		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			h.Set("Cache-Control", "no-store")
+			h["Cache-Control"] = noStore
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// secureHeaders are SecureHeaders' headers, their values made once and
+// shared by every reply: a header's values are replaced, never appended to
+// in place (each slice is full), so sharing them is safe.
+var secureHeaders = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{ContentSecurityPolicy}[:1:1]},
+	{"X-Content-Type-Options", []string{"nosniff"}[:1:1]},
+	{"Referrer-Policy", []string{"no-referrer"}[:1:1]},
+	{"X-Frame-Options", []string{"DENY"}[:1:1]},
+}
+
+var noStore = []string{"no-store"}[:1:1]
 
 // SameOrigin refuses with 403 every state-changing request (any method but
 // GET, HEAD and OPTIONS) whose Origin header does not match the host it was
