@@ -30,7 +30,7 @@ func (s *Store) FindCounter(ctx context.Context, id string) (*hallq.Counter, err
 func (s *Store) ActAtCounter(ctx context.Context, a hallq.CounterAction, key string) (*hallq.ActResult, error) {
 	scope := "POST /api/v1/counters/" + a.Counter + "/" + string(a.Op)
 	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
-		first, err := getIdem(tx, scope, key)
+		first, err := s.getIdem(tx, scope, key)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -61,7 +61,7 @@ func (s *Store) ActAtCounter(ctx context.Context, a hallq.CounterAction, key str
 			t := encodeTicket(ch.Counter.Ticket)
 			rec.CounterTicket = &t
 		}
-		if err := putIdem(tx, scope, key, rec); err != nil {
+		if err := s.putIdem(tx, scope, key, rec); err != nil {
 			return nil, nil, err
 		}
 		return ch, &hallq.ActResult{Ticket: ch.Ticket, Counter: ch.Counter}, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -21,12 +22,50 @@ func idemKey(scope, key string) []byte {
 	return []byte(scope + "\x00" + key)
 }
 
+// idemIndex finds each idempotency key's record. The records are kept in
+// idem_by_time, by the time they were made and then the key, so that they
+// are appended: a commit of many tickets writes a few full pages, where
+// records kept by their random keys dirtied a page each. The index, from
+// scope 0 key to that time, is built at open and kept by the writer alone.
+// After a failed commit it may name records the file does not have, which
+// getIdem finds missing, or miss keys the sweep removed, which were past
+// their time anyway. A key takes about 100 bytes while it lasts (idemTTL).
+type idemIndex map[string]uint64
+
+// loadIdem builds the index from the file.
+func (s *Store) loadIdem() error {
+	idem := idemIndex{}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketIdemTime).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) > 8 {
+				idem[string(k[8:])] = binary.BigEndian.Uint64(k[:8])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading the idempotency keys: %w", err)
+	}
+	s.idem = idem
+	return nil
+}
+
 // getIdem returns the first result recorded for key in scope, or nil.
-func getIdem(tx *bbolt.Tx, scope, key string) (*idemRecord, error) {
+func (s *Store) getIdem(tx *bbolt.Tx, scope, key string) (*idemRecord, error) {
 	if key == "" {
 		return nil, nil
 	}
-	v := tx.Bucket(bucketIdem).Get(idemKey(scope, key))
+	k := idemKey(scope, key)
+	at, ok := s.idem[string(k)]
+	if !ok {
+		return nil, nil
+	}
+	v := tx.Bucket(bucketIdemTime).Get(append(itob(at), k...))
+	if len(v) == 0 {
+		// Recorded before records moved to idem_by_time: in idem, by key.
+		v = tx.Bucket(bucketIdem).Get(k)
+	}
 	if v == nil {
 		return nil, nil
 	}
@@ -38,15 +77,18 @@ func getIdem(tx *bbolt.Tx, scope, key string) (*idemRecord, error) {
 }
 
 // putIdem records the first result for key in scope.
-func putIdem(tx *bbolt.Tx, scope, key string, r idemRecord) error {
+func (s *Store) putIdem(tx *bbolt.Tx, scope, key string, r idemRecord) error {
 	if key == "" {
 		return nil
 	}
 	k := idemKey(scope, key)
-	if err := tx.Bucket(bucketIdem).Put(k, marshal(r)); err != nil {
+	b := tx.Bucket(bucketIdemTime)
+	b.FillPercent = 1.0 // appended in time order
+	if err := b.Put(append(itob(uint64(r.At)), k...), marshal(r)); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketIdemTime).Put(append(itob(uint64(r.At)), k...), nil)
+	s.idem[string(k)] = uint64(r.At)
+	return nil
 }
 
 // maintain removes idempotency keys past their time and expired sessions,
@@ -69,6 +111,7 @@ func (s *Store) maintain(tx *bbolt.Tx, now time.Time) (bool, error) {
 		if err := tx.Bucket(bucketIdemTime).Delete(k); err != nil {
 			return false, err
 		}
+		delete(s.idem, string(k[8:]))
 	}
 	var expired [][]byte
 	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {

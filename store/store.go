@@ -31,17 +31,17 @@ const SchemaVersion = 1
 
 // Bucket names.
 var (
-	bucketMeta       = []byte("meta")     // schema, card key, config, cursor
-	bucketTickets    = []byte("tickets")  // id → ticketRecord, every ticket ever issued
-	bucketOpen       = []byte("open")     // id → nothing: the open tickets, read at start-up
-	bucketCounters   = []byte("counters") // id → counterRecord
-	bucketEvents     = []byte("events")   // seq → eventRecord
-	bucketDays       = []byte("days")     // hall day → the seq of its day.started event
-	bucketCards      = []byte("cards")    // HMAC of the number → cardRecord
-	bucketUsers      = []byte("users")    // username → userRecord
-	bucketSessions   = []byte("sessions") // SHA-256 of the token → sessionRecord
-	bucketIdem       = []byte("idem")     // scope 0 key → idemRecord
-	bucketIdemTime   = []byte("idem_by_time")
+	bucketMeta       = []byte("meta")          // schema, card key, config, cursor
+	bucketTickets    = []byte("tickets")       // id → ticketRecord, every ticket ever issued
+	bucketOpen       = []byte("open")          // id → nothing: the open tickets, read at start-up
+	bucketCounters   = []byte("counters")      // id → counterRecord
+	bucketEvents     = []byte("events")        // seq → eventRecord
+	bucketDays       = []byte("days")          // hall day → the seq of its day.started event
+	bucketCards      = []byte("cards")         // HMAC of the number → cardRecord
+	bucketUsers      = []byte("users")         // username → userRecord
+	bucketSessions   = []byte("sessions")      // SHA-256 of the token → sessionRecord
+	bucketIdem       = []byte("idem")          // scope 0 key → idemRecord, as files before idem_by_time kept them
+	bucketIdemTime   = []byte("idem_by_time")  // time, scope 0 key → idemRecord (nothing in older files); see idemIndex
 	bucketDevices    = []byte("devices")       // id → deviceRecord
 	bucketDevToken   = []byte("device_tokens") // SHA-256 of the token → id
 	bucketComplain   = []byte("complaints")    // id → complaintRecord
@@ -97,6 +97,7 @@ type Store struct {
 	feed feed
 
 	ops        chan *op
+	idem       idemIndex // writer only
 	lastSweep  time.Time // writer only
 	lastAlerts time.Time // writer only
 	quit       chan struct{}
@@ -196,6 +197,9 @@ func Open(opts Options) (s *Store, err error) {
 	})
 	if err == nil {
 		err = s.load()
+	}
+	if err == nil {
+		err = s.loadIdem()
 	}
 	if err != nil {
 		db.Close()

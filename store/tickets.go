@@ -36,7 +36,7 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 		replayed bool
 	}
 	res, err := s.write(ctx, func(tx *bbolt.Tx, now time.Time) (*hallq.Change, any, error) {
-		first, err := getIdem(tx, issueScope, req.IdempotencyKey)
+		first, err := s.getIdem(tx, issueScope, req.IdempotencyKey)
 		if err != nil || first != nil {
 			return nil, issued{s.replayIssue(first), true}, err
 		}
@@ -58,7 +58,7 @@ func (s *Store) IssueTicket(ctx context.Context, req hallq.IssueRequest) (*hallq
 		}
 		t := ch.Ticket
 		rec := encodeTicket(t)
-		if err := putIdem(tx, issueScope, req.IdempotencyKey, idemRecord{At: now.UnixNano(), Ticket: &rec}); err != nil {
+		if err := s.putIdem(tx, issueScope, req.IdempotencyKey, idemRecord{At: now.UnixNano(), Ticket: &rec}); err != nil {
 			return nil, nil, err
 		}
 		if t.Card {
