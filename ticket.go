@@ -3,7 +3,6 @@ package hallq
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -201,50 +200,6 @@ func (t *Ticket) clone() *Ticket {
 // Numbered formats a ticket number: the service id and at least three digits.
 func Numbered(service string, n int) string {
 	return fmt.Sprintf("%s%03d", service, n)
-}
-
-// MarshalJSON writes the API's Ticket object.
-func (t Ticket) MarshalJSON() ([]byte, error) {
-	v := struct {
-		ID         uint64           `json:"id"`
-		Number     string           `json:"number"`
-		Service    string           `json:"service"`
-		Tier       string           `json:"tier"`
-		State      State            `json:"state"`
-		Lang       string           `json:"lang"`
-		IssuedAt   *string          `json:"issued_at"`
-		CalledAt   *string          `json:"called_at,omitempty"`
-		ServedAt   *string          `json:"served_at,omitempty"`
-		FinishedAt *string          `json:"finished_at,omitempty"`
-		Counter    string           `json:"counter,omitempty"`
-		Target     string           `json:"target_counter,omitempty"`
-		Leg        int              `json:"leg"`
-		Recalls    int              `json:"recalls"`
-		RecallTill *string          `json:"recall_until,omitempty"`
-		Ahead      int              `json:"ahead"`
-		EtaS       *int             `json:"eta_s"`
-		EtaLowS    *int             `json:"eta_low_s"`
-		EtaHighS   *int             `json:"eta_high_s"`
-		EtaReason  string           `json:"eta_reason,omitempty"`
-		Rating     int              `json:"rating,omitempty"`
-		RateUntil  *string          `json:"rate_until,omitempty"`
-		Complaint  *ComplaintStatus `json:"complaint,omitempty"`
-		Holder     string           `json:"holder,omitempty"`
-		Token      string           `json:"token,omitempty"`
-		StatusURL  string           `json:"status_url,omitempty"`
-	}{
-		t.ID, t.Number, t.Service, t.Tier, t.State, t.Lang,
-		formatTime(t.IssuedAt), formatTime(t.CalledAt), formatTime(t.ServedAt), formatTime(t.FinishedAt),
-		t.Counter, t.Target, t.Leg, t.Recalls, formatTime(t.RecallUntil), t.Ahead, &t.EtaS, &t.EtaLowS, &t.EtaHighS, t.EtaReason, t.Rating,
-		formatTime(t.RateUntil), t.Complaint, "", t.Token, t.StatusURL,
-	}
-	if t.StaffView {
-		v.Holder = t.Holder
-	}
-	if t.EtaReason != "" {
-		v.EtaS, v.EtaLowS, v.EtaHighS = nil, nil, nil // no estimate: null, and the reason says why
-	}
-	return json.Marshal(v)
 }
 
 // TicketToken makes a ticket's token from its id and 16 random bytes. The id

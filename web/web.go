@@ -77,7 +77,13 @@ func routePattern(r *http.Request) string {
 
 // JSON writes v as a JSON reply with the given status.
 func JSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
+	var body []byte
+	var err error
+	if a, ok := v.(jsonAppender); ok {
+		body = a.AppendJSON(make([]byte, 0, 1024))
+	} else {
+		body, err = json.Marshal(v)
+	}
 	if err != nil {
 		slog.Error("web: cannot encode a JSON reply", "err", err)
 		status = http.StatusInternalServerError
@@ -86,10 +92,18 @@ func JSON(w http.ResponseWriter, status int, v any) {
 			Message: hallq.ErrorMessage(err),
 		}})
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	w.Write(append(body, '\n'))
 }
+
+// jsonAppender is a value that writes its own JSON, faster than reflection
+// would, as a ticket does.
+type jsonAppender interface{ AppendJSON(b []byte) []byte }
+
+// jsonContentType is the Content-Type of JSON replies, shared as
+// SecureHeaders' values are.
+var jsonContentType = []string{"application/json; charset=utf-8"}[:1:1]
 
 // RetryAfterError is an error that tells the client when it may try again;
 // Error sends Wait as a Retry-After header. Err is usually an *hallq.Error
