@@ -21,6 +21,10 @@ var _ hallq.AlertDesk = (*Store)(nil)
 // index of those not resolved, which start-up reads.
 func putAlerts(tx *bbolt.Tx, alerts []*hallq.Alert) error {
 	b, open := tx.Bucket(bucketAlerts), tx.Bucket(bucketAlertsOpen)
+	// Alerts are added by increasing id and changed while recent: pages
+	// filled as they are appended (half full, bbolt's default, left the
+	// history of a busy hall's alerts at twice its size).
+	b.FillPercent = 0.9
 	for _, a := range alerts {
 		if err := b.Put(itob(a.ID), marshal(encodeAlert(a))); err != nil {
 			return err
