@@ -3,6 +3,7 @@ package hallq_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,6 +133,82 @@ func TestEstimate(t *testing.T) {
 			}
 			wantEta(t, "ticket", got, tt.eta)
 		})
+	}
+}
+
+// TestEstimate_BusyCounters checks the wait for the counters' next
+// departures: a customer called e seconds ago has the mean residual life of
+// a lognormal service time left (A's assumed 300 s, sd 150 s: 300 s at
+// once, 240 s after a minute, 138 s after five, 140 s after ten: a service
+// that runs long does not end sooner), and the first of several busy
+// counters frees after 1 ÷ Σ 1/residual, sooner than the smallest residual.
+func TestEstimate_BusyCounters(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		counters []hallq.Counter
+		ago      []int    // minutes since each counter called its customer
+		pause    []string // counters paused after calling
+		ahead    int      // of A, waiting before the ticket estimated
+		eta      int
+	}{
+		{"OneJustCalled", []hallq.Counter{onlyA}, []int{0}, nil, 0, 300},
+		{"OneAMinuteAgo", []hallq.Counter{onlyA}, []int{1}, nil, 0, 240},
+		{"OneOverran", []hallq.Counter{onlyA}, []int{10}, nil, 0, 140},
+		{"OneWithOneAhead", []hallq.Counter{onlyA}, []int{1}, nil, 1, 540},
+		// 1 ÷ (1/300 + 1/300)
+		{"TwoJustCalled", []hallq.Counter{onlyA, aAndB}, []int{0, 0}, nil, 0, 150},
+		// 1 ÷ (1/140 + 1/138), not min(140, 138)
+		{"TwoCalledEarlier", []hallq.Counter{onlyA, aAndB}, []int{10, 5}, nil, 0, 69},
+		// The first frees after 150 s, then the two share the one ahead.
+		{"TwoWithOneAhead", []hallq.Counter{onlyA, aAndB}, []int{0, 0}, nil, 1, 300},
+		{"OneIdle", []hallq.Counter{onlyA, aAndB}, []int{5}, nil, 0, 0},
+		// A paused counter finishes its customer but calls no one.
+		{"OnePaused", []hallq.Counter{onlyA, aAndB}, []int{5, 0}, []string{"2"}, 0, 138},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := hallWith(t, tt.counters...)
+			clk := &clock{t0}
+			for _, c := range tt.counters {
+				openCounters(t, f, clk.now, c.ID)
+			}
+			start := t0.Add(time.Duration(slices.Max(tt.ago)) * time.Minute)
+			for i, ago := range tt.ago {
+				clk.now = start.Add(-time.Duration(ago) * time.Minute)
+				issue(t, f, clk.now, "A", "")
+				next(t, f, clk.now, tt.counters[i].ID)
+			}
+			for _, id := range tt.pause {
+				do(t, f, clk.now, hallq.OpPause, id)
+			}
+			clk.now = start
+			for range tt.ahead {
+				issue(t, f, clk.now, "A", "")
+			}
+			wantEta(t, "ticket", ticket(t, f, issue(t, f, clk.now, "A", "").ID), tt.eta)
+		})
+	}
+}
+
+// The range is skewed like the wait: waiting for the first of the busy
+// counters to free is about exponential (its 10 and 90 % points 0.10 and
+// 2.28 × the mean), and with people ahead the range reaches further above
+// the estimate than below it.
+func TestEstimate_RangeSkewed(t *testing.T) {
+	f := hallWith(t, onlyA)
+	clk := &clock{t0}
+	openCounters(t, f, clk.now, "1")
+	issue(t, f, clk.now, "A", "")
+	next(t, f, clk.now, "1")
+	first := ticket(t, f, issue(t, f, clk.now, "A", "").ID)
+	if first.EtaS != 300 || first.EtaLowS != 30 || first.EtaHighS != 684 {
+		t.Errorf("waiting for the counter to free: %d (%d–%d), want 300 (30–684)", first.EtaS, first.EtaLowS, first.EtaHighS)
+	}
+	for range 5 {
+		issue(t, f, clk.now, "A", "")
+	}
+	tk := ticket(t, f, issue(t, f, clk.now, "A", "").ID)
+	if below, above := tk.EtaS-tk.EtaLowS, tk.EtaHighS-tk.EtaS; tk.EtaLowS <= 0 || above <= below {
+		t.Errorf("6 ahead: %d (%d–%d), want a range above 0 reaching further up than down", tk.EtaS, tk.EtaLowS, tk.EtaHighS)
 	}
 }
 
@@ -363,6 +440,35 @@ func BenchmarkEstimateAll(b *testing.B) {
 		b.ReportMetric(perTicket, "ns/ticket")
 		b.ReportMetric(perTicket*1000/1e6, "ms/1000")
 	})
+}
+
+// BenchmarkNewEstimator builds the estimator and estimates a new ticket,
+// as every ticket issue does up to three times (f.Service does just that),
+// with 30 and with 3,000 waiting: the time and the allocations should not
+// grow with the queue.
+func BenchmarkNewEstimator(b *testing.B) {
+	for _, waiting := range []int{30, 3000} {
+		b.Run(fmt.Sprint(waiting), func(b *testing.B) {
+			f := newFloor(b)
+			clk := &clock{t0}
+			openCounters(b, f, clk.now, "1", "2", "3", "4")
+			tiers := []string{"", "", "", "", "", "silver", "", "gold", "", "", "", "", "", "", "", "", "", "", "", "platinum"}
+			for i := 0; i < waiting+4; i++ {
+				issue(b, f, clk.now, []string{"A", "A", "B", "C"}[i%4], tiers[i%len(tiers)])
+				clk.Add(time.Second)
+			}
+			for _, id := range []string{"1", "2", "3", "4"} {
+				next(b, f, clk.now, id)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := f.Service("A", clk.now); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // The stats' estimate accuracy measures the tickets given an estimate at
