@@ -49,6 +49,7 @@ type Row struct {
 type Summary struct {
 	Rows  []Row
 	All   Row
+	Ahead Row // the tickets with someone ahead at issue: issue 14's buckets, 1 and up
 	Count struct {
 		Issued, Served, NoShow, Cancelled int
 		NoEstimate                        int // served tickets the hub gave no estimate at issue
@@ -128,6 +129,13 @@ func Measure(records []Record, minBucket int) Summary {
 		}
 	}
 	s.All = row(Bucket{0, math.MaxInt}, in)
+	var ahead []Record
+	for _, r := range in {
+		if r.Ahead > 0 {
+			ahead = append(ahead, r)
+		}
+	}
+	s.Ahead = row(Bucket{1, math.MaxInt}, ahead)
 	return s
 }
 
@@ -196,35 +204,43 @@ type Target struct {
 	Reported bool
 }
 
-// Targets checks a scenario's summary against issue 14's targets, over all
-// its tickets and, for the oracle margin, in each bucket.
+// Targets checks a scenario's summary against issue 14's targets. They are
+// over the issue's buckets, the tickets with someone ahead at issue (1,
+// 2–3, 4–7, 8–15, 16+), and for the oracle margin in each of them too. The
+// tickets with nobody ahead, most of them called at once by a free counter,
+// wait 0, which every estimate and range gets right: the figures over all
+// tickets, those included, are reported beside.
 func Targets(sc *Scenario, s Summary) []Target {
 	var out []Target
-	a := s.All
+	a, all := s.Ahead, s.All
 	if !math.IsNaN(a.Oracle) {
-		out = append(out, Target{What: fmt.Sprintf("hub RMSE within 15 %% of the oracle's, all tickets (%.3f vs %.3f, ×%.2f)", a.Hub, a.Oracle, a.Hub/a.Oracle),
+		out = append(out, Target{What: fmt.Sprintf("hub RMSE within 15 %% of the oracle's, someone ahead (%.3f vs %.3f, ×%.2f)", a.Hub, a.Oracle, a.Hub/a.Oracle),
 			Met: a.Hub <= OracleMargin*a.Oracle})
 		var worst []string
 		for _, r := range s.Rows {
-			if r.Hub > OracleMargin*r.Oracle {
+			if r.Bucket.Lo >= 1 && r.Hub > OracleMargin*r.Oracle {
 				worst = append(worst, fmt.Sprintf("%s ×%.2f", r.Bucket, r.Hub/r.Oracle))
 			}
 		}
-		what := "hub RMSE within 15 % of the oracle's in every bucket"
+		what := "hub RMSE within 15 % of the oracle's in every bucket with someone ahead"
 		if len(worst) > 0 {
 			what += " (not in " + strings.Join(worst, ", ") + ")"
 		}
 		out = append(out, Target{What: what, Met: len(worst) == 0})
 	}
-	out = append(out, Target{What: fmt.Sprintf("hub clearly better than naive (%.3f vs %.3f, at most ×%.2f)", a.Hub, a.Naive, NaiveMargin),
+	out = append(out, Target{What: fmt.Sprintf("hub clearly better than naive, someone ahead (%.3f vs %.3f, at most ×%.2f)", a.Hub, a.Naive, NaiveMargin),
 		Met: a.Hub <= NaiveMargin*a.Naive})
-	cover := Target{What: fmt.Sprintf("hub's 80 %% range holds 75–85 %% (%.1f %%)", 100*a.HubCover),
+	cover := Target{What: fmt.Sprintf("hub's 80 %% range holds 75–85 %% with someone ahead (%.1f %%; the oracle's %s)", 100*a.HubCover, pct(a.OracleCover)),
 		Met: a.HubCover >= CoverLo && a.HubCover <= CoverHi}
 	if sc.Name == "b" {
-		cover.What = fmt.Sprintf("hub's 80 %% range holds %.1f %% (reported; the oracle's %.1f %%)", 100*a.HubCover, 100*a.OracleCover)
+		cover.What = fmt.Sprintf("hub's 80 %% range holds %.1f %% with someone ahead (reported; the oracle's %s)", 100*a.HubCover, pct(a.OracleCover))
 		cover.Reported = true
 	}
 	out = append(out, cover)
+	if !math.IsNaN(all.Oracle) {
+		out = append(out, Target{What: fmt.Sprintf("over all tickets, nobody ahead too: RMSE ×%.2f the oracle's, range holds %.1f %% (the oracle's %s) (reported)",
+			all.Hub/all.Oracle, 100*all.HubCover, pct(all.OracleCover)), Reported: true})
+	}
 	return out
 }
 
