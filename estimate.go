@@ -128,7 +128,7 @@ type serviceLoad struct {
 	samples   int           // how many measured service times mean and sd are from; minSamples for the assumed one
 	q         []*Ticket     // waiting, by key then id
 	vipBefore []int32       // vipBefore[i]: VIPs among q[:i]; made when first needed
-	vipsAll   int           // VIPs in q; -1 until counted
+	vipsAll   int           // VIPs in q, as the Floor counts them
 	serving   int           // open counters that have it among their Services
 	rate      float64       // arrivals per second, every tier
 	vipRate   float64       // arrivals per second, VIP tiers
@@ -163,7 +163,7 @@ func (f *Floor) newEstimator() *estimator {
 	}
 	e := &estimator{f: f, now: now, services: make(map[string]*serviceLoad, len(f.services)), cap: max(1, f.settings.VIPStreakCap)}
 	for _, s := range f.services {
-		l := &serviceLoad{index: len(e.before), q: f.queues[s.ID], vipsAll: -1}
+		l := &serviceLoad{index: len(e.before), q: f.queues[s.ID], vipsAll: f.vipsWaiting[s.ID]}
 		e.before = append(e.before, -1)
 		l.mean, l.sd, l.samples = float64(s.ServiceTimeS), float64(s.ServiceTimeS)/2, minSamples
 		if recent := f.times[s.ID]; len(recent) >= minSamples {
@@ -255,19 +255,11 @@ func (e *estimator) countBefore(l *serviceLoad) int {
 	return lo
 }
 
-// vips returns how many of l's first n waiting tickets are VIPs. All of
-// them are counted without allocating; the counts before each ticket are
+// vips returns how many of l's first n waiting tickets are VIPs: all of
+// them the Floor counts as it queues them; the counts before each ticket are
 // made once, when first asked for.
 func (l *serviceLoad) vips(n int) int {
-	if l.vipBefore == nil && n == len(l.q) {
-		if l.vipsAll < 0 {
-			l.vipsAll = 0
-			for _, t := range l.q {
-				if t.VIP() {
-					l.vipsAll++
-				}
-			}
-		}
+	if n == len(l.q) {
 		return l.vipsAll
 	}
 	if l.vipBefore == nil {
