@@ -424,7 +424,11 @@ function renderWaiting(t, tr) {
   // A now" while no open counter can call the ticket.
   $("w-eta").textContent = capitalized(ticketWait(t, state.lang));
   $("w-eta").dataset.eta = t.eta_reason || (t.eta_s === null || t.eta_s === undefined ? "none" : "estimate");
-  $("w-note").textContent = tr(W.note(state.hall ? state.hall.head_start_max_s : 0));
+  // The note says how the estimate may change: with no estimate, there is
+  // nothing for it to say.
+  const note = $("w-note");
+  note.hidden = t.eta_s === null || t.eta_s === undefined;
+  note.textContent = note.hidden ? "" : tr(W.note(state.hall ? state.hall.head_start_max_s : 0));
   $("w-issued").textContent = t.issued_at ? tr(W.issued(clock(t.issued_at))) : "";
 
   const notice = state.hall ? tr(state.hall.notice) : "";
