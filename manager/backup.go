@@ -20,6 +20,9 @@ func (h *Handler) handleBackup(w http.ResponseWriter, r *http.Request) {
 	started := false
 	err = h.Backup.Backup(r.Context(), w, func(size int64) {
 		started = true
+		// The copy holds a read transaction while it streams: a client
+		// that stalls is cut off rather than hold it for good.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(backupTimeLimit(size)))
 		hd := w.Header()
 		hd.Set("Content-Type", "application/octet-stream")
 		hd.Set("Content-Length", strconv.FormatInt(size, 10))
@@ -34,6 +37,12 @@ func (h *Handler) handleBackup(w http.ResponseWriter, r *http.Request) {
 		// its Content-Length, which is all that can be said now.
 		slog.WarnContext(r.Context(), "manager: a backup download was cut short", "err", err)
 	}
+}
+
+// backupTimeLimit is how long a backup of size bytes may take to download:
+// ten minutes, and a second for each megabyte.
+func backupTimeLimit(size int64) time.Duration {
+	return 10*time.Minute + time.Duration(size>>20)*time.Second
 }
 
 // backupName returns the backup's file name, hallq-YYYYMMDD-HHMMSS.db, in

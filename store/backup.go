@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"go.etcd.io/bbolt"
 
@@ -14,36 +12,19 @@ import (
 
 var _ hallq.BackupService = (*Store)(nil)
 
-// Backup writes a consistent copy of the database to w. The copy is first
-// made to a file beside the database, at the speed of the disk, and only
-// then streamed: a slow download never holds the read transaction that
-// would keep the writer from growing the file.
+// Backup writes a consistent copy of the database to w, from one read
+// transaction, while the hall goes on. The writer is not held back however
+// slowly w takes it, since the file is mapped far ahead (mmapSize); the
+// pages the hall frees meanwhile are reused only once the copy is done, so
+// the file grows by what the hall writes during a backup. A caller that
+// sends to a client bounds how long that may take.
 func (s *Store) Backup(ctx context.Context, w io.Writer, size func(int64)) error {
-	f, err := os.CreateTemp(filepath.Dir(s.db.Path()), ".hallq-backup-*")
-	if err != nil {
-		return fmt.Errorf("making a backup file: %w", err)
-	}
-	// Unlinked at once, and read through the open file: a crash while a
-	// backup streams leaves no copy behind to fill the disk.
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
-		return fmt.Errorf("making a backup file: %w", err)
-	}
-	defer f.Close()
-	var n int64
-	err = s.db.View(func(tx *bbolt.Tx) error {
-		n = tx.Size()
-		_, err := tx.WriteTo(f)
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		size(tx.Size())
+		_, err := tx.WriteTo(w)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("copying the database: %w", err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("reading the backup file: %w", err)
-	}
-	size(n)
-	if _, err := io.Copy(w, f); err != nil {
 		return fmt.Errorf("sending a backup: %w", err)
 	}
 	return nil

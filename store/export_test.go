@@ -28,3 +28,6 @@ func HoldWriter(s *Store) (release func()) {
 
 // Queued returns how many requests wait for the writer.
 func Queued(s *Store) int { return len(s.ops) }
+
+// MmapSize is how much of the file at path is mapped at open.
+var MmapSize = mmapSize

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -145,7 +147,7 @@ func Open(opts Options) (s *Store, err error) {
 	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
 		Timeout: time.Second,
 		// A read transaction blocks a writer when the file must be mapped
-		// again; map generously so that almost never happens.
+		// again; map so generously that it does not happen.
 		InitialMmapSize: mmapSize(opts.Path),
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -244,10 +246,21 @@ func checkLength(db *bbolt.DB, path string) error {
 	return nil
 }
 
-// mmapSize is how much of the file to map at open: 1 GiB, or twice the
-// file, so that it can grow a long way before it must be mapped again.
+// mappedAhead is how much of the file is mapped at open, at least: 64 GiB
+// where int is 64 bits, 1 GiB where it is 32.
+const mappedAhead = 1 << (30 + 6*(strconv.IntSize/64))
+
+// mmapSize is how much of the file to map at open. A read transaction (a
+// backup being downloaded, the background check) holds the writer back only
+// when the file must be mapped again, past what is mapped. On a 64-bit Unix
+// a mapping costs address space, not memory: 64 GiB, more than a hall's file
+// reaches in decades. Windows grows the file to what is mapped: 1 GiB there,
+// or twice the file.
 func mmapSize(path string) int {
-	size := 1 << 30
+	size := mappedAhead
+	if runtime.GOOS == "windows" {
+		size = 1 << 30
+	}
 	if fi, err := os.Stat(path); err == nil && int(fi.Size())*2 > size {
 		size = int(fi.Size()) * 2
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -514,5 +516,17 @@ func TestStore_BackupLeavesNoCopy(t *testing.T) {
 	io.Copy(io.Discard, pr)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The file is mapped far ahead, so that a backup read slowly never holds
+// the writer back for a new mapping: 64 GiB on a 64-bit Unix, twice the
+// file when that is more.
+func TestStore_MappedAhead(t *testing.T) {
+	if strconv.IntSize != 64 || runtime.GOOS == "windows" {
+		t.Skip("64 GiB is mapped on 64-bit Unix only")
+	}
+	if got := store.MmapSize(filepath.Join(t.TempDir(), "none.db")); got != 64<<30 {
+		t.Errorf("a new file is mapped %d bytes ahead, want 64 GiB", got)
 	}
 }
