@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,20 +34,13 @@ type Hub struct {
 	// view; 0 is no cap. The hub's own machine is not capped.
 	MaxPerClient int
 
+	timing  timing // the sockets' pings; the zero value is the defaults
 	mu      sync.Mutex
-	topics  map[string]map[*Socket]*member
-	members map[*Socket]*member
+	topics  map[string][]*socket
+	count   int            // sockets in topics
 	clients map[string]int // sockets per capped address
 	ready   chan struct{}  // closed once the hub follows the feed, or is closed
 	closed  bool
-}
-
-// member is a socket's place in a hub.
-type member struct {
-	topic   string
-	seq     uint64 // the last sequence number it was sent
-	client  string // its address, when capped
-	recheck func(context.Context) bool
 }
 
 // Join says how a socket joins a hub.
@@ -94,14 +89,14 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, j Join) {
 			return
 		}
 	}
-	s, err := Upgrade(w, r)
+	s, err := upgrade(w, r, h.timing)
 	if err != nil {
 		h.release(client)
 		return
 	}
 	switch err := h.join(s, j, client); {
 	case err == nil:
-		s.Start(func() { h.leave(s) })
+		s.start(func() { h.leave(s) })
 		return
 	case errors.Is(err, ErrHubClosed):
 		s.Close(websocket.CloseGoingAway, err.Error())
@@ -110,7 +105,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, j Join) {
 		s.Close(websocket.CloseInternalServerErr, "the view could not be made; reconnecting helps")
 	}
 	h.release(client)
-	s.Start(func() {})
+	s.start(func() {})
 }
 
 // reserve counts a socket of client, unless it holds MaxPerClient already.
@@ -143,14 +138,22 @@ func (h *Hub) releaseLocked(client string) {
 	}
 }
 
-// join adds s to j's topic and sends it its snapshot as one step: nothing is
+// join adds s to j's topic and queues its snapshot as one step: nothing is
 // published in between, so the socket misses nothing and gets nothing twice.
 // It waits until the hub follows the feed (see Follow).
-func (h *Hub) join(s *Socket, j Join, client string) error {
+func (h *Hub) join(s *socket, j Join, client string) error {
 	h.mu.Lock()
 	ready := h.readyLocked()
 	h.mu.Unlock()
 	<-ready
+	if err := h.joinNow(s, j, client); err != nil {
+		return err
+	}
+	s.flush()
+	return nil
+}
+
+func (h *Hub) joinNow(s *socket, j Join, client string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -160,60 +163,96 @@ func (h *Hub) join(s *Socket, j Join, client string) error {
 	if err != nil {
 		return err
 	}
-	m, err := prepare(msg)
+	f, err := prepare(msg)
 	if err != nil {
 		return err
 	}
 	if h.topics == nil {
-		h.topics, h.members = map[string]map[*Socket]*member{}, map[*Socket]*member{}
+		h.topics = map[string][]*socket{}
 	}
-	if h.topics[j.Topic] == nil {
-		h.topics[j.Topic] = map[*Socket]*member{}
-	}
-	mb := &member{topic: j.Topic, seq: seq, client: client, recheck: j.Recheck}
-	h.topics[j.Topic][s], h.members[s] = mb, mb
-	s.Send(m)
+	s.topic, s.index, s.seq, s.client, s.recheck = j.Topic, len(h.topics[j.Topic]), seq, client, j.Recheck
+	h.topics[j.Topic] = append(h.topics[j.Topic], s)
+	h.count++
+	s.queue(f, false)
 	return nil
 }
 
 // leave removes s from its topic.
-func (h *Hub) leave(s *Socket) {
+func (h *Hub) leave(s *socket) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	mb, ok := h.members[s]
-	if !ok {
-		return
+	sockets := h.topics[s.topic]
+	last := len(sockets) - 1
+	moved := sockets[last]
+	sockets[s.index], moved.index = moved, s.index
+	sockets[last] = nil
+	if last == 0 {
+		delete(h.topics, s.topic)
+	} else {
+		h.topics[s.topic] = sockets[:last]
 	}
-	delete(h.members, s)
-	delete(h.topics[mb.topic], s)
-	if len(h.topics[mb.topic]) == 0 {
-		delete(h.topics, mb.topic)
-	}
-	if mb.client != "" {
-		h.releaseLocked(mb.client)
+	h.count--
+	if s.client != "" {
+		h.releaseLocked(s.client)
 	}
 }
 
 // Publish sends msg, the state at seq, to every socket of topic that has not
-// had seq yet. msg is encoded only if some socket takes it.
+// had seq yet. msg is encoded only if some socket takes it. The frames are
+// queued under the hub's lock, which orders them, and written after it.
 func (h *Hub) Publish(topic string, seq uint64, msg any) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	var m *websocket.PreparedMessage
-	for s, mb := range h.topics[topic] {
-		if seq <= mb.seq {
-			continue
-		}
-		if m == nil {
-			var err error
-			if m, err = prepare(msg); err != nil {
-				return err
+	var to []*socket
+	if err := func() error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		var f []byte
+		for _, s := range h.topics[topic] {
+			if seq <= s.seq {
+				continue
+			}
+			if f == nil {
+				var err error
+				if f, err = prepare(msg); err != nil {
+					return err
+				}
+			}
+			s.seq = seq
+			if s.queue(f, false) {
+				to = append(to, s)
 			}
 		}
-		mb.seq = seq
-		s.Send(m)
+		return nil
+	}(); err != nil {
+		return err
 	}
+	flushAll(to)
 	return nil
+}
+
+// spreadFlush is how many sockets one message must go to for their writes
+// to be spread over the cores.
+const spreadFlush = 256
+
+// flushAll writes what is queued to each socket of to: for many, from one
+// goroutine per core, since each write is a system call that does the
+// loopback's or the network's work for it.
+func flushAll(to []*socket) {
+	n := runtime.GOMAXPROCS(0)
+	if len(to) < spreadFlush || n == 1 {
+		for _, s := range to {
+			s.flush()
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for part := range slices.Chunk(to, (len(to)+n-1)/n) {
+		wg.Go(func() {
+			for _, s := range part {
+				s.flush()
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Topics returns the topics that have sockets.
@@ -231,7 +270,18 @@ func (h *Hub) Topics() []string {
 func (h *Hub) Len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.members)
+	return h.count
+}
+
+// all returns every socket.
+func (h *Hub) all() []*socket {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*socket, 0, h.count)
+	for _, sockets := range h.topics {
+		out = append(out, sockets...)
+	}
+	return out
 }
 
 // Recheck closes the sockets whose credentials no longer hold: a login that
@@ -239,10 +289,12 @@ func (h *Hub) Len() int {
 // 30 seconds.
 func (h *Hub) Recheck(ctx context.Context) {
 	h.mu.Lock()
-	checks := map[*Socket]func(context.Context) bool{}
-	for s, mb := range h.members {
-		if mb.recheck != nil {
-			checks[s] = mb.recheck
+	checks := map[*socket]func(context.Context) bool{}
+	for _, sockets := range h.topics {
+		for _, s := range sockets {
+			if s.recheck != nil {
+				checks[s] = s.recheck
+			}
 		}
 	}
 	h.mu.Unlock()
@@ -256,9 +308,7 @@ func (h *Hub) Recheck(ctx context.Context) {
 // Reset drops every socket; their pages reconnect and take fresh snapshots.
 // It is for a view that lost events.
 func (h *Hub) Reset() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for s := range h.members {
+	for _, s := range h.all() {
 		s.Close(websocket.CloseTryAgainLater, "the view is starting over")
 	}
 }
@@ -273,12 +323,11 @@ func (h *Hub) Close() {
 	default:
 		close(h.ready)
 	}
-	var all []*Socket
-	for s := range h.members {
-		s.Close(websocket.CloseGoingAway, "the hub is shutting down")
-		all = append(all, s)
-	}
 	h.mu.Unlock()
+	all := h.all()
+	for _, s := range all {
+		s.Close(websocket.CloseGoingAway, "the hub is shutting down")
+	}
 	for _, s := range all {
 		<-s.Done()
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -38,7 +39,7 @@ func (s quietSub) Close()                     {}
 
 // socketServer serves a hub, following a quiet feed, whose snapshot is at
 // snapSeq; the test publishes by hand.
-func socketServer(t *testing.T, hub *web.Hub, snapSeq uint64) *httptest.Server {
+func socketServer(t testing.TB, hub *web.Hub, snapSeq uint64) *httptest.Server {
 	t.Helper()
 	return joinServer(t, hub, web.Join{Topic: "topic", Snapshot: func() (uint64, any, error) {
 		return snapSeq, testMessage{Type: "snapshot", Seq: snapSeq}, nil
@@ -47,7 +48,7 @@ func socketServer(t *testing.T, hub *web.Hub, snapSeq uint64) *httptest.Server {
 
 // joinServer serves a hub whose sockets join as j says, following a quiet
 // feed; from, if set, rewrites each request first.
-func joinServer(t *testing.T, hub *web.Hub, j web.Join, from func(r *http.Request)) *httptest.Server {
+func joinServer(t testing.TB, hub *web.Hub, j web.Join, from func(r *http.Request)) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if from != nil {
@@ -245,5 +246,150 @@ func TestHub_Recheck(t *testing.T) {
 	hub.Publish("t", 1, testMessage{Type: "change", Seq: 1})
 	if m := read(t, b); m.Seq != 1 {
 		t.Errorf("the other socket got %+v", m)
+	}
+}
+
+// Every frame length a message may need (RFC 6455's 7-bit, 16-bit and
+// 64-bit lengths, at their edges) reaches the client whole.
+func TestHub_FrameLengths(t *testing.T) {
+	var hub web.Hub
+	srv := socketServer(t, &hub, 0)
+	c := dial(t, srv, "")
+	read(t, c)
+	empty, _ := json.Marshal(testMessage{Type: "change", Seq: 1, Pad: "x"})
+	overhead := len(empty) - 1 // the message's bytes but for its padding
+	for i, size := range []int{overhead + 1, 125, 126, 127, 65535, 65536, 70000} {
+		seq := uint64(i + 1)
+		pad := strings.Repeat("x", size-overhead)
+		if err := hub.Publish("topic", seq, testMessage{Type: "change", Seq: seq, Pad: pad}); err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := c.ReadMessage()
+		if err != nil {
+			t.Fatalf("a message of %d bytes: %v", size, err)
+		}
+		var m testMessage
+		if len(b) != size || json.Unmarshal(b, &m) != nil || m.Seq != seq || m.Pad != pad {
+			t.Errorf("a message of %d bytes arrived as %d bytes", size, len(b))
+		}
+	}
+}
+
+// A client that reads answers the hub's pings, and stays connected however
+// long it has nothing else to hear; one that never answers is closed once
+// it has been silent for the pong wait.
+func TestHub_Pings(t *testing.T) {
+	const every, wait = 20 * time.Millisecond, 500 * time.Millisecond
+	t.Run("Answered", func(t *testing.T) {
+		var hub web.Hub
+		web.SetPings(&hub, every, wait)
+		srv := socketServer(t, &hub, 0)
+		c := dial(t, srv, "")
+		read(t, c)
+		pings := 0
+		c.SetPingHandler(func(data string) error {
+			// Forty pings are twice the wait: only the pongs kept it open.
+			if pings++; pings == int(2*wait/every) {
+				hub.Publish("topic", 1, testMessage{Type: "change", Seq: 1})
+			}
+			return c.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		})
+		if m := read(t, c); m.Seq != 1 {
+			t.Errorf("after %d pings the client read %+v", pings, m)
+		}
+	})
+	t.Run("Unanswered", func(t *testing.T) {
+		var hub web.Hub
+		web.SetPings(&hub, every, wait)
+		srv := socketServer(t, &hub, 0)
+		c := dial(t, srv, "")
+		read(t, c)
+		pings := 0
+		c.SetPingHandler(func(string) error { pings++; return nil })
+		_, _, err := c.ReadMessage()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure || pings == 0 {
+			t.Errorf("a client that never answered read %v after %d pings, want a close frame", err, pings)
+		}
+	})
+}
+
+// The hub answers a client's ping with a pong, and its close with a close
+// frame of the same code, then ends the connection.
+func TestHub_ClientControlFrames(t *testing.T) {
+	var hub web.Hub
+	srv := socketServer(t, &hub, 0)
+	c := dial(t, srv, "")
+	read(t, c)
+	pong := ""
+	c.SetPongHandler(func(data string) error {
+		pong = data
+		return hub.Publish("topic", 1, testMessage{Type: "change", Seq: 1})
+	})
+	if err := c.WriteControl(websocket.PingMessage, []byte("hello"), time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if m := read(t, c); m.Seq != 1 || pong != "hello" { // published on the pong
+		t.Errorf("read %+v after a pong of %q", m, pong)
+	}
+	closed := make(chan int, 1)
+	c.SetCloseHandler(func(code int, _ string) error { closed <- code; return nil })
+	if err := c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "bye"), time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.ReadMessage(); err == nil {
+		t.Fatal("the connection goes on after the client's close")
+	}
+	if code := <-closed; code != 4000 {
+		t.Errorf("the hub answered a close with code %d, want 4000", code)
+	}
+}
+
+// Over TLS, where every write goes through the TLS connection, a socket
+// gets its snapshot, every message in order, and the close frame.
+func TestHub_TLS(t *testing.T) {
+	var hub web.Hub
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hub.Serve(w, r, web.Join{Topic: "topic", Snapshot: func() (uint64, any, error) {
+			return 0, testMessage{Type: "snapshot"}, nil
+		}})
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		hub.Follow(ctx, quietFeed{}, func([]hallq.Event) {})
+	}()
+	defer func() {
+		cancel()
+		<-followed
+		srv.Close()
+	}()
+	dialer := websocket.Dialer{TLSClientConfig: srv.Client().Transport.(*http.Transport).TLSClientConfig}
+	c, _, err := dialer.Dial("wss"+strings.TrimPrefix(srv.URL, "https"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if m := read(t, c); m.Type != "snapshot" {
+		t.Fatalf("first message %+v", m)
+	}
+	pad := strings.Repeat("x", 16<<10)
+	const total = 50
+	for seq := uint64(1); seq <= total; seq++ {
+		if err := hub.Publish("topic", seq, testMessage{Type: "change", Seq: seq, Pad: pad}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for seq := uint64(1); seq <= total; seq++ {
+		if m := read(t, c); m.Seq != seq {
+			t.Fatalf("got %d, want %d", m.Seq, seq)
+		}
+	}
+	hub.Close()
+	_, _, err = c.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Errorf("after Close the client read %v, want a going-away close frame", err)
 	}
 }
