@@ -608,6 +608,26 @@ func (f *Floor) OpenTicket(id uint64) (*Ticket, bool) {
 	return f.view(t), true
 }
 
+// OpenTickets returns the open tickets with the given ids, with their live
+// figures, in the order of ids: nil where a ticket is not open. One
+// estimator serves them all, so a ticket costs its place in the queue, not a
+// look at the whole hall.
+func (f *Floor) OpenTickets(ids []uint64) []*Ticket {
+	out := make([]*Ticket, len(ids))
+	var e *estimator
+	for i, id := range ids {
+		t := f.open[id]
+		if t == nil {
+			continue
+		}
+		if t.State == Waiting && e == nil {
+			e = f.newEstimator()
+		}
+		out[i] = f.viewWith(e, t)
+	}
+	return out
+}
+
 // OpenTicketByNumber returns the open ticket with number today (as typed:
 // a23 is A023), with its live figures.
 func (f *Floor) OpenTicketByNumber(number string) (*Ticket, bool) {
@@ -646,13 +666,19 @@ func (f *Floor) statusURL(token string) string {
 }
 
 // view returns a copy of t with its live figures.
-func (f *Floor) view(t *Ticket) *Ticket {
+func (f *Floor) view(t *Ticket) *Ticket { return f.viewWith(nil, t) }
+
+// viewWith is view with estimator e, or a new one if nil.
+func (f *Floor) viewWith(e *estimator, t *Ticket) *Ticket {
 	v := t.clone()
 	v.StatusURL = f.statusURL(t.Token)
 	f.setRecallUntil(v)
 	if t.State == Waiting {
+		if e == nil {
+			e = f.newEstimator()
+		}
 		v.Ahead = f.ahead(t)
-		v.setEstimate(f.newEstimator().ticket(t, v.Ahead))
+		v.setEstimate(e.ticket(t, v.Ahead))
 	}
 	return v
 }

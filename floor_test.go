@@ -578,3 +578,37 @@ func TestFloor_QuotaPlacesBack(t *testing.T) {
 		t.Errorf("the next day: %s, want A001", got)
 	}
 }
+
+// OpenTickets gives each open ticket the view OpenTicket gives it, waiting
+// or at a counter, and nil for one that is not open.
+func TestFloor_OpenTickets(t *testing.T) {
+	f := newFloor(t)
+	clk := &clock{t0}
+	openCounters(t, f, clk.now, "1", "2")
+	var ids []uint64
+	for i, svc := range []string{"A", "B", "A", "C", "A", "B", "A"} {
+		tier := ""
+		if i == 4 {
+			tier = "priority"
+		}
+		ids = append(ids, issueOrder(t, f, clk.Add(time.Minute), hallq.IssueOrder{Service: svc, Tier: tier,
+			By: hallq.Actor{Name: "boss", Role: hallq.RoleManager}}).ID)
+	}
+	next(t, f, clk.Add(time.Minute), "1")             // one at a counter
+	do(t, f, clk.Add(time.Minute), hallq.OpDone, "1") // and done
+	next(t, f, clk.Add(time.Minute), "1")             // another at a counter
+	ids = append(ids, 9999)                           // never issued
+	got := f.OpenTickets(ids)
+	for i, id := range ids {
+		want, open := f.OpenTicket(id)
+		if !open {
+			want = nil
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("ticket %d: OpenTickets gives %+v, OpenTicket %+v", id, got[i], want)
+		}
+	}
+	if got[len(got)-1] != nil {
+		t.Errorf("a ticket never issued has a view: %+v", got[len(got)-1])
+	}
+}

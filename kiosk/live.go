@@ -106,12 +106,17 @@ func (h *Handler) publish(batch []hallq.Event) {
 		}
 	}
 	updates := make([]update, len(watched))
+	ids := make([]uint64, len(watched))
+	for i, w := range watched {
+		ids[i] = w.id
+	}
 	h.Feed.ReadFloor(func(f *hallq.Floor, seq uint64, _ time.Time) {
-		for i, w := range watched {
-			if t, open := f.OpenTicket(w.id); open {
+		// All the views in one read, with one estimator.
+		for i, t := range f.OpenTickets(ids) {
+			if t != nil {
 				updates[i] = update{t, seq}
 			} else {
-				updates[i] = last[w.id]
+				updates[i] = last[watched[i].id]
 			}
 		}
 	})

@@ -306,3 +306,67 @@ func wantGoingAway(t *testing.T, s *hubtest.Socket) {
 		t.Errorf("read %s, %v; want a going-away close frame", b, err)
 	}
 }
+
+// With more phones than the view of each ticket on its own suits, publish
+// views the whole queue at once: every phone still comes to show its
+// ticket's view as the floor makes it for that ticket alone, but for an
+// estimate that moved too little to be sent.
+func TestTicketSocket_ManyPhones(t *testing.T) {
+	h := newHub(t, limits{})
+	const card = "6222021234567890"
+	addCard(t, h, hallq.Card{Number: card, Tier: "gold", Holder: "Zhang San"})
+	var phones []*phone
+	var ids []uint64
+	for i := range 40 { // more than publish's manyPhones
+		body := map[string]string{"service": []string{"A", "A", "B", "C"}[i%4]}
+		if i%5 == 3 {
+			body["card"] = card
+		}
+		tk := issue(t, h, body)
+		p, _ := dial(t, h, tk.Token)
+		phones, ids = append(phones, p), append(ids, tk.ID)
+	}
+	// Each step moves the tickets' places or estimates.
+	for _, a := range []hallq.CounterAction{{Op: hallq.OpOpen, Counter: "1"}, {Op: hallq.OpOpen, Counter: "2"}, {Op: hallq.OpNext, Counter: "1"}} {
+		act(t, h, a)
+		views := map[uint64]hallq.Ticket{}
+		h.Store.ReadFloor(func(f *hallq.Floor, _ uint64, _ time.Time) {
+			for _, id := range ids {
+				v, _ := f.OpenTicket(id)
+				views[id] = *v
+			}
+		})
+		for i, p := range phones {
+			want := views[ids[i]]
+			func() {
+				defer func() {
+					if t.Failed() {
+						t.Logf("after %s at %s the phone of ticket %d shows\n%s\nwant %+v", a.Op, a.Counter, ids[i], p.prev, want)
+					}
+				}()
+				for !shows(t, p, want) {
+					p.next(t)
+				}
+			}()
+		}
+	}
+}
+
+// shows reports whether p shows v, or v with the estimate it shows when v's
+// has not moved from it.
+func shows(t *testing.T, p *phone, v hallq.Ticket) bool {
+	t.Helper()
+	var shown ticket
+	if err := json.Unmarshal(p.prev, &shown); err != nil {
+		t.Fatal(err)
+	}
+	was := hallq.Estimate{S: shown.EtaS, LowS: shown.EtaLowS, HighS: shown.EtaHighS, Reason: shown.EtaReason}
+	if !hallq.EstimateMoved(was, v.Estimate()) {
+		v.EtaS, v.EtaLowS, v.EtaHighS, v.EtaReason = was.S, was.LowS, was.HighS, was.Reason
+	}
+	b, err := json.Marshal(&v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(p.prev, b)
+}
