@@ -6,6 +6,7 @@ package display
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -93,9 +94,15 @@ func (h *Handler) Run(ctx context.Context) {
 }
 
 // publish turns a batch of events into the displays' messages: one per call
-// and per counter change, the queue once per batch, and a whole new
-// snapshot after a change of configuration.
+// and per counter change that no later message of the batch supersedes,
+// the queue once per batch, and a whole new snapshot after a change of
+// configuration.
 func (h *Handler) publish(batch []hallq.Event) {
+	if h.hub.Len() == 0 {
+		// With no display, nothing to make: one that joins later takes
+		// its snapshot after this batch was committed, and so holds it.
+		return
+	}
 	var msgs []message
 	var queueSeq, resetSeq uint64
 	for _, e := range batch {
@@ -114,6 +121,7 @@ func (h *Handler) publish(batch []hallq.Event) {
 			queueSeq = e.Seq
 		}
 	}
+	msgs = dropSuperseded(msgs)
 	var d *hallq.Display
 	var floorSeq uint64
 	var floorNow time.Time
@@ -139,4 +147,26 @@ func (h *Handler) publish(batch []hallq.Event) {
 	for _, m := range msgs {
 		h.hub.Publish("display", m.Seq, m)
 	}
+}
+
+// dropSuperseded drops each counter message that a later message of the
+// batch, a call or a counter of the same counter, makes moot: a display
+// takes the counter from each message whole, so it would show the first
+// only until the next. A next that finishes one ticket and calls another is
+// then one message to every display, not two.
+func dropSuperseded(msgs []message) []message {
+	later := map[string]bool{}
+	out := msgs[:0:0]
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.Type == "counter" && later[m.Counter.ID] {
+			continue
+		}
+		if m.Counter != nil {
+			later[m.Counter.ID] = true
+		}
+		out = append(out, m)
+	}
+	slices.Reverse(out)
+	return out
 }

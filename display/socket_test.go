@@ -173,3 +173,25 @@ func accepting(t *testing.T, m hubtest.Message, service string) bool {
 	t.Fatalf("no service %s in %v", service, m)
 	return false
 }
+
+// A next that finishes one ticket and calls another leaves every display
+// showing the counter with the new number, whether the finish came as a
+// message of its own or was folded into the call.
+func TestSocket_NextAfterAnother(t *testing.T) {
+	h := newHub(t)
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Issue(t, hallq.IssueRequest{Service: "A"})
+	h.Act(t, hallq.OpOpen, "2", "clerk02")
+	h.Act(t, hallq.OpNext, "2", "clerk02")
+	s := h.Dial(t, "/ws/display")
+	last := s.Next(t).Seq()
+	h.Act(t, hallq.OpNext, "2", "clerk02")
+	m := next(t, s, &last, "call")
+	if c := m["counter"].(map[string]any); c["id"] != "2" || c["number"] != "A002" {
+		t.Errorf("the call's counter: %v", c)
+	}
+	h.Act(t, hallq.OpDone, "2", "clerk02") // alone, a finish is a message
+	if c := next(t, s, &last, "counter")["counter"].(map[string]any); c["id"] != "2" || c["number"] != nil {
+		t.Errorf("after the last ticket was done: %v", c)
+	}
+}
