@@ -102,6 +102,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", ".bench", "the directory of the databases: on the disk a hall's database would live on, never a tmpfs")
 	rounds := fs.Int("rounds", 0, "rounds per row, each row the median of them (default: 3; smoke: 1)")
 	hubBinary := fs.String("hub", "", "a prebuilt hallq binary to start (default: build ./cmd/hallq)")
+	only := fs.String("rows", "", "comma-separated groups of rows to run: issue, queue, lifecycle, screens (the websocket rows), history (default: all of the profile's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -117,6 +118,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *hubURL != "" && *password == "" {
 		return fmt.Errorf("-url needs -admin-password")
+	}
+	var groups []string
+	if *only != "" {
+		groups = strings.Split(*only, ",")
+		for _, g := range groups {
+			if !slices.Contains(rowGroups, g) {
+				return fmt.Errorf("-rows takes %s, not %q", strings.Join(rowGroups, ", "), g)
+			}
+		}
 	}
 	began := time.Now()
 	b := &bench{p: p, log: stderr, runID: strconv.FormatInt(began.UnixNano(), 36)}
@@ -170,7 +180,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	var rows []row
-	for _, group := range []func() ([]row, error){b.issueRows, b.queueRows, b.lifecycleRows, b.screenRows, b.historyRows} {
+	for i, group := range []func() ([]row, error){b.issueRows, b.queueRows, b.lifecycleRows, b.screenRows, b.historyRows} {
+		if groups != nil && !slices.Contains(groups, rowGroups[i]) {
+			continue
+		}
 		rs, err := group()
 		if err != nil {
 			return err
@@ -180,6 +193,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	b.print(stdout, rows, time.Since(began))
 	return nil
 }
+
+// rowGroups names the groups of rows, in the order they run, for -rows.
+var rowGroups = []string{"issue", "queue", "lifecycle", "screens", "history"}
 
 // hubFor returns a fresh hub on a new database in the run's directory, or
 // the hub at -url.
