@@ -12,6 +12,9 @@ import (
 // by field, as encoding/json would write them from a struct, without
 // reflection or a copy. MarshalJSON is AppendJSON(nil).
 func (t *Ticket) AppendJSON(b []byte) []byte {
+	if t == nil {
+		return append(b, "null"...) // as encoding/json writes a nil pointer
+	}
 	o := jsonObject{b: append(b, '{')}
 	o.uint("id", t.ID)
 	o.str("number", t.Number)

@@ -92,6 +92,14 @@ func TestTicket_AppendJSON(t *testing.T) {
 	}
 }
 
+// A nil ticket is null, as encoding/json writes a nil pointer.
+func TestTicket_AppendJSONNil(t *testing.T) {
+	var tk *Ticket
+	if got := string(tk.AppendJSON(nil)); got != "null" {
+		t.Errorf("a nil ticket: %s, want null", got)
+	}
+}
+
 // BenchmarkTicketJSON compares AppendJSON with encoding/json's reflection.
 func BenchmarkTicketJSON(b *testing.B) {
 	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

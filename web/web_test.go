@@ -169,6 +169,13 @@ func TestJSON(t *testing.T) {
 			t.Errorf("body = %q, want %q", got, want)
 		}
 	})
+	t.Run("NilTicket", func(t *testing.T) {
+		w := httptest.NewRecorder()
+		web.JSON(w, http.StatusOK, (*hallq.Ticket)(nil))
+		if got, want := w.Body.String(), "null\n"; got != want {
+			t.Errorf("body = %q, want %q", got, want)
+		}
+	})
 	t.Run("Unencodable", func(t *testing.T) {
 		captureLog(t)
 		w := httptest.NewRecorder()
