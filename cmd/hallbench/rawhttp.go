@@ -53,27 +53,39 @@ func rawClientFor(base string) *rawClient {
 }
 
 // post sends a JSON body to path with an Idempotency-Key and returns the
-// reply's status and body. A request that fails on a kept-alive connection
-// is sent once more on a new one: the key makes that safe.
+// reply's status and body. A request that fails in transit on a kept-alive
+// connection (the hub may have closed it) is sent once more on a new one:
+// the key makes that safe.
 func (c *rawClient) post(path, key, body string) (int, []byte, error) {
 	for attempt := 0; ; attempt++ {
 		var rc *rawConn
-		select {
-		case rc = <-c.idle:
-		default:
+		reused := false
+		if attempt == 0 {
+			select {
+			case rc = <-c.idle:
+				reused = true
+			default:
+			}
+		}
+		if rc == nil {
 			conn, err := net.DialTimeout("tcp", c.addr, 10*time.Second)
 			if err != nil {
 				return 0, nil, err
 			}
 			rc = &rawConn{conn: conn, r: bufio.NewReaderSize(conn, 4096)}
 		}
-		status, reply, err := rc.post(c.host, path, key, body)
+		status, reply, keep, err := rc.post(c.host, path, key, body)
 		if err != nil {
 			rc.conn.Close()
-			if attempt == 0 {
+			var transit *transitError
+			if reused && errors.As(err, &transit) {
 				continue
 			}
 			return 0, nil, err
+		}
+		if !keep {
+			rc.conn.Close()
+			return status, reply, nil
 		}
 		select {
 		case c.idle <- rc:
@@ -84,9 +96,18 @@ func (c *rawClient) post(path, key, body string) (int, []byte, error) {
 	}
 }
 
+// transitError is a request that failed on the wire, before a whole reply
+// came back: the connection may have been closed by the hub.
+type transitError struct{ err error }
+
+func (e *transitError) Error() string { return e.err.Error() }
+func (e *transitError) Unwrap() error { return e.err }
+
 var errUnsupportedReply = errors.New("a reply without a Content-Length")
 
-func (rc *rawConn) post(host, path, key, body string) (int, []byte, error) {
+// post sends one request and reads its reply; keep is false when the hub
+// said it closes the connection.
+func (rc *rawConn) post(host, path, key, body string) (status int, reply []byte, keep bool, err error) {
 	b := append(rc.buf[:0], "POST "...)
 	b = append(b, path...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
@@ -100,41 +121,44 @@ func (rc *rawConn) post(host, path, key, body string) (int, []byte, error) {
 	rc.buf = b
 	rc.conn.SetDeadline(time.Now().Add(60 * time.Second))
 	if _, err := rc.conn.Write(b); err != nil {
-		return 0, nil, err
+		return 0, nil, false, &transitError{err}
 	}
 	line, err := rc.r.ReadSlice('\n')
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, &transitError{err}
 	}
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.1 ")) {
-		return 0, nil, fmt.Errorf("not an HTTP/1.1 reply: %q", line)
+		return 0, nil, false, fmt.Errorf("not an HTTP/1.1 reply: %q", line)
 	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, nil, fmt.Errorf("a reply's status line: %q", line)
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, nil, false, fmt.Errorf("a reply's status line: %q", line)
 	}
-	length := -1
+	length, keep := -1, true
 	for {
 		line, err := rc.r.ReadSlice('\n')
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, false, err
 		}
 		if len(line) <= 2 { // the blank line
 			break
 		}
 		name, value, _ := bytes.Cut(line, []byte(":"))
-		if bytes.EqualFold(name, []byte("Content-Length")) {
-			if length, err = strconv.Atoi(string(bytes.TrimSpace(value))); err != nil {
-				return 0, nil, fmt.Errorf("a reply's Content-Length: %q", line)
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil {
+				return 0, nil, false, fmt.Errorf("a reply's Content-Length: %q", line)
 			}
+		case bytes.EqualFold(name, []byte("Connection")) && bytes.EqualFold(value, []byte("close")):
+			keep = false
 		}
 	}
 	if length < 0 {
-		return 0, nil, errUnsupportedReply
+		return 0, nil, false, errUnsupportedReply
 	}
-	reply := make([]byte, length)
+	reply = make([]byte, length)
 	if _, err := io.ReadFull(rc.r, reply); err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
-	return status, reply, nil
+	return status, reply, keep, nil
 }
