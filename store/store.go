@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -144,12 +145,20 @@ func Open(opts Options) (s *Store, err error) {
 			return nil, err
 		}
 	}
-	db, err := bbolt.Open(opts.Path, 0o600, &bbolt.Options{
+	bopts := &bbolt.Options{
 		Timeout: time.Second,
 		// A read transaction blocks a writer when the file must be mapped
 		// again; map so generously that it does not happen.
 		InitialMmapSize: mmapSize(opts.Path),
-	})
+	}
+	db, err := bbolt.Open(opts.Path, 0o600, bopts)
+	if errors.Is(err, syscall.ENOMEM) && bopts.InitialMmapSize > 1<<30 {
+		// A limit on the process's address space (ulimit -v) refuses
+		// the mapping: map as much as the file needs, as bbolt would.
+		opts.Logger.Warn("store: the database cannot be mapped far ahead (a limit on address space?); a slow backup download may then hold ticket issue back", "err", err)
+		bopts.InitialMmapSize = 0
+		db, err = bbolt.Open(opts.Path, 0o600, bopts)
+	}
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("the database %s is in use by another hallq hub; stop that one first, or give this one another -db", opts.Path)
 	}
