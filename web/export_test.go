@@ -17,3 +17,7 @@ func (a *Auth) LoginEntries() int {
 	defer a.logins.mu.Unlock()
 	return len(a.logins.entries)
 }
+
+// StillFeed is a feed on which nothing happens, for tests that publish by
+// hand.
+type StillFeed = stillFeed

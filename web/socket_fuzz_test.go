@@ -19,18 +19,6 @@ import (
 	"hallq/web"
 )
 
-// stillFeed is a feed on which nothing happens; the fuzz test publishes by
-// hand.
-type stillFeed struct{}
-
-func (stillFeed) Subscribe(int) hallq.Subscription                          { return stillSub{make(chan hallq.Event)} }
-func (stillFeed) ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time)) {}
-
-type stillSub struct{ c chan hallq.Event }
-
-func (s stillSub) Events() <-chan hallq.Event { return s.c }
-func (s stillSub) Close()                     {}
-
 // clientFrame is one websocket frame as a client sends it: masked.
 func clientFrame(opcode byte, fin bool, payload []byte) []byte {
 	b0 := opcode
@@ -102,7 +90,7 @@ func FuzzSocketInput(f *testing.F) {
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		hub.Follow(ctx, stillFeed{}, func([]hallq.Event) {})
+		hub.Follow(ctx, web.StillFeed{}, func([]hallq.Event) {}) // the fuzz test publishes by hand
 	}()
 	observer, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
 	if err != nil {
