@@ -26,18 +26,7 @@ type testMessage struct {
 	Pad  string `json:"pad,omitempty"`
 }
 
-// quietFeed is a feed on which nothing happens.
-type quietFeed struct{}
-
-func (quietFeed) Subscribe(int) hallq.Subscription                          { return quietSub{make(chan hallq.Event)} }
-func (quietFeed) ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time)) {}
-
-type quietSub struct{ c chan hallq.Event }
-
-func (s quietSub) Events() <-chan hallq.Event { return s.c }
-func (s quietSub) Close()                     {}
-
-// socketServer serves a hub, following a quiet feed, whose snapshot is at
+// socketServer serves a hub, following a still feed, whose snapshot is at
 // snapSeq; the test publishes by hand.
 func socketServer(t testing.TB, hub *web.Hub, snapSeq uint64) *httptest.Server {
 	t.Helper()
@@ -46,7 +35,7 @@ func socketServer(t testing.TB, hub *web.Hub, snapSeq uint64) *httptest.Server {
 	}}, nil)
 }
 
-// joinServer serves a hub whose sockets join as j says, following a quiet
+// joinServer serves a hub whose sockets join as j says, following a still
 // feed; from, if set, rewrites each request first.
 func joinServer(t testing.TB, hub *web.Hub, j web.Join, from func(r *http.Request)) *httptest.Server {
 	t.Helper()
@@ -60,7 +49,7 @@ func joinServer(t testing.TB, hub *web.Hub, j web.Join, from func(r *http.Reques
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		hub.Follow(ctx, quietFeed{}, func([]hallq.Event) {})
+		hub.Follow(ctx, web.StillFeed{}, func([]hallq.Event) {})
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -358,7 +347,7 @@ func TestHub_TLS(t *testing.T) {
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		hub.Follow(ctx, quietFeed{}, func([]hallq.Event) {})
+		hub.Follow(ctx, web.StillFeed{}, func([]hallq.Event) {})
 	}()
 	defer func() {
 		cancel()
