@@ -98,11 +98,6 @@ func (h *Handler) Run(ctx context.Context) {
 // the queue once per batch, and a whole new snapshot after a change of
 // configuration.
 func (h *Handler) publish(batch []hallq.Event) {
-	if h.hub.Len() == 0 {
-		// With no display, nothing to make: one that joins later takes
-		// its snapshot after this batch was committed, and so holds it.
-		return
-	}
 	var msgs []message
 	var queueSeq, resetSeq uint64
 	for _, e := range batch {

@@ -68,9 +68,7 @@ func (h *Handler) Run(ctx context.Context) {
 // alert for the changes of alerts and the event itself for the others, with
 // the batch's figures on the last.
 func (h *Handler) publish(batch []hallq.Event) {
-	if len(batch) == 0 || h.hub.Len() == 0 {
-		// With no dashboard, nothing to make: one that joins later takes
-		// its snapshot after this batch was committed, and so holds it.
+	if len(batch) == 0 {
 		return
 	}
 	var hall hallq.HallView

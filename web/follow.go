@@ -22,7 +22,10 @@ const followBatch = 128
 // view does its work once per batch, however busy the hall. Sockets that
 // come before the subscription wait for it, so none misses an event. When
 // the subscription falls behind and is dropped, Follow subscribes again and
-// makes every socket start over with a fresh snapshot.
+// makes every socket start over with a fresh snapshot. With no socket
+// joined, a batch is not handed on: a socket that joins later takes its
+// snapshot (under the hub's lock, as Len counts) after the batch was
+// committed, and so holds it.
 func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(batch []hallq.Event)) {
 	sub := feed.Subscribe(followBuffer)
 	defer func() { sub.Close() }()
@@ -58,6 +61,8 @@ func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(ba
 				break more
 			}
 		}
-		handle(batch)
+		if h.Len() > 0 {
+			handle(batch)
+		}
 	}
 }

@@ -382,3 +382,58 @@ func TestHub_TLS(t *testing.T) {
 		t.Errorf("after Close the client read %v, want a going-away close frame", err)
 	}
 }
+
+// pushFeed is a feed whose events the test sends.
+type pushFeed struct{ events chan hallq.Event }
+
+func (f pushFeed) Subscribe(int) hallq.Subscription                        { return pushSub(f) }
+func (pushFeed) ReadFloor(func(f *hallq.Floor, seq uint64, now time.Time)) {}
+
+type pushSub struct{ events chan hallq.Event }
+
+func (s pushSub) Events() <-chan hallq.Event { return s.events }
+func (pushSub) Close()                       {}
+
+// A hub with no socket hands no batch to its view (a socket that joins
+// later takes a snapshot that holds it); with one, every batch.
+func TestHub_FollowWithoutSockets(t *testing.T) {
+	var hub web.Hub
+	feed := pushFeed{make(chan hallq.Event)}
+	handled := make(chan uint64, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hub.Serve(w, r, web.Join{Topic: "topic", Snapshot: func() (uint64, any, error) {
+			return 1, testMessage{Type: "snapshot", Seq: 1}, nil
+		}})
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		hub.Follow(ctx, feed, func(batch []hallq.Event) { handled <- batch[len(batch)-1].Seq })
+	}()
+	defer func() { cancel(); <-followed }()
+
+	feed.events <- hallq.Event{Seq: 1}
+	feed.events <- hallq.Event{Seq: 2} // Follow took the first before this one was received
+	c := dial(t, srv, "")
+	defer c.Close()
+	if m := read(t, c); m.Type != "snapshot" {
+		t.Fatalf("first message %+v, want the snapshot", m)
+	}
+	feed.events <- hallq.Event{Seq: 3}
+	if seq := <-handled; seq != 2 && seq != 3 {
+		t.Fatalf("a batch ending at %d was handed on with no socket joined", seq)
+	} else if seq == 2 {
+		// The second event's batch was handed on after the socket joined:
+		// allowed; the third must follow.
+		if seq = <-handled; seq != 3 {
+			t.Fatalf("the batch after the socket joined ends at %d, want 3", seq)
+		}
+	}
+	select {
+	case seq := <-handled:
+		t.Errorf("an extra batch ending at %d", seq)
+	default:
+	}
+}
