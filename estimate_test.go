@@ -363,44 +363,40 @@ func TestEstimate_JSON(t *testing.T) {
 	f := newFloor(t)
 	clk := &clock{t0}
 	tk := issue(t, f, clk.now, "A", "")
-	s, _ := f.Service("A", clk.now)
-	for _, tt := range []struct {
-		name string
-		v    any
-	}{{"Ticket", ticket(t, f, tk.ID)}, {"Service", s}} {
-		var got map[string]any
-		b, _ := json.Marshal(tt.v)
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatal(err)
+	// views returns the ticket's and service A's JSON objects as they are now.
+	views := func() map[string]map[string]any {
+		s, _ := f.Service("A", clk.now)
+		out := map[string]map[string]any{}
+		for name, v := range map[string]any{"Ticket": ticket(t, f, tk.ID), "Service": s} {
+			var got map[string]any
+			b, _ := json.Marshal(v)
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = got
 		}
+		return out
+	}
+	for name, got := range views() {
 		for _, k := range []string{"eta_s", "eta_low_s", "eta_high_s"} {
 			if v, ok := got[k]; !ok || v != nil {
-				t.Errorf("%s with no counter: %s = %v (present %v), want null", tt.name, k, v, ok)
+				t.Errorf("%s with no counter: %s = %v (present %v), want null", name, k, v, ok)
 			}
 		}
 		if got["eta_reason"] != "no_counter" {
-			t.Errorf("%s with no counter: eta_reason %v, want no_counter", tt.name, got["eta_reason"])
+			t.Errorf("%s with no counter: eta_reason %v, want no_counter", name, got["eta_reason"])
 		}
 	}
 	openCounters(t, f, clk.now, "1")
 	issue(t, f, clk.now, "A", "")
-	s, _ = f.Service("A", clk.now)
-	for _, tt := range []struct {
-		name string
-		v    any
-	}{{"Ticket", ticket(t, f, tk.ID)}, {"Service", s}} {
-		var got map[string]any
-		b, _ := json.Marshal(tt.v)
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatal(err)
-		}
+	for name, got := range views() {
 		for _, k := range []string{"eta_s", "eta_low_s", "eta_high_s"} {
 			if _, ok := got[k].(float64); !ok {
-				t.Errorf("%s with a counter open: %s = %v, want a number", tt.name, k, got[k])
+				t.Errorf("%s with a counter open: %s = %v, want a number", name, k, got[k])
 			}
 		}
 		if _, ok := got["eta_reason"]; ok {
-			t.Errorf("%s with a counter open: eta_reason %v, want none", tt.name, got["eta_reason"])
+			t.Errorf("%s with a counter open: eta_reason %v, want none", name, got["eta_reason"])
 		}
 	}
 }

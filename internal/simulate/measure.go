@@ -204,6 +204,17 @@ type Target struct {
 	Reported bool
 }
 
+// Mark is how the tables show t: ✓ met, ✗ not, · reported.
+func (t Target) Mark() string {
+	switch {
+	case t.Reported:
+		return "·"
+	case t.Met:
+		return "✓"
+	}
+	return "✗"
+}
+
 // Targets checks a scenario's summary against issue 14's targets. They are
 // over the issue's buckets, the tickets with someone ahead at issue (1,
 // 2–3, 4–7, 8–15, 16+), and for the oracle margin in each of them too. The
@@ -269,14 +280,7 @@ func Print(w io.Writer, res *Result, s Summary) {
 	}
 	line("all", s.All)
 	for _, t := range Targets(sc, s) {
-		mark := "✗"
-		switch {
-		case t.Reported:
-			mark = "·"
-		case t.Met:
-			mark = "✓"
-		}
-		fmt.Fprintf(w, "    %s %s\n", mark, t.What)
+		fmt.Fprintf(w, "    %s %s\n", t.Mark(), t.What)
 	}
 }
 
@@ -312,14 +316,7 @@ func PrintMarkdown(w io.Writer, res *Result, s Summary) {
 	line("**all**", s.All)
 	fmt.Fprintln(w)
 	for _, t := range Targets(sc, s) {
-		mark := "✗"
-		switch {
-		case t.Reported:
-			mark = "·"
-		case t.Met:
-			mark = "✓"
-		}
-		fmt.Fprintf(w, "* %s %s\n", mark, t.What)
+		fmt.Fprintf(w, "* %s %s\n", t.Mark(), t.What)
 	}
 	fmt.Fprintln(w)
 }
