@@ -21,25 +21,34 @@ import (
 	"hallq/store"
 )
 
+// openBenchStore opens a store on a new file, in HALLQ_BENCH_DIR when set
+// (a benchmark of durable writes needs the disk a hall would use, not a
+// tmpfs), closed and removed when the benchmark ends.
+func openBenchStore(b *testing.B) *store.Store {
+	b.Helper()
+	dir := b.TempDir()
+	if root := os.Getenv("HALLQ_BENCH_DIR"); root != "" {
+		var err error
+		if dir, err = os.MkdirTemp(root, "http"); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(dir) })
+	}
+	st, err := store.Open(store.Options{Path: filepath.Join(dir, "hallq.db"), TimeZone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
+
 // BenchmarkHTTPIssue measures POST /api/v1/tickets end to end, through the
 // whole router on a loopback socket: each 201 is sent after the ticket's
 // commit is on disk.
 func BenchmarkHTTPIssue(b *testing.B) {
 	for _, clients := range []int{1, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			dir := b.TempDir()
-			if root := os.Getenv("HALLQ_BENCH_DIR"); root != "" {
-				var err error
-				if dir, err = os.MkdirTemp(root, "http"); err != nil {
-					b.Fatal(err)
-				}
-				defer os.RemoveAll(dir)
-			}
-			st, err := store.Open(store.Options{Path: filepath.Join(dir, "hallq.db"), TimeZone: "UTC"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
+			st := openBenchStore(b)
 			srv := httptest.NewServer(newServer(st, config{issueRate: 60, publicURL: "http://127.0.0.1"}).Handler)
 			defer srv.Close()
 			transport := &http.Transport{MaxIdleConnsPerHost: clients}
@@ -124,11 +133,7 @@ func residentBytes(tb testing.TB, pid int) int64 {
 // flight so that commits are grouped as under load, CPU per ticket
 // (-cpuprofile).
 func BenchmarkIssueHandler(b *testing.B) {
-	st, err := store.Open(store.Options{Path: filepath.Join(b.TempDir(), "hallq.db"), TimeZone: "UTC"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openBenchStore(b)
 	h := newServer(st, config{issueRate: 60, publicURL: "http://127.0.0.1"}).Handler
 	var n atomic.Int64
 	b.SetParallelism(32)

@@ -6,14 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"hallq"
 	"hallq/internal/loadtest"
-	"hallq/store"
 )
 
 // BenchmarkHTTPIssueQueued measures POST /api/v1/tickets by one client,
@@ -22,11 +20,7 @@ import (
 func BenchmarkHTTPIssueQueued(b *testing.B) {
 	for _, waiting := range []int{0, 3000} {
 		b.Run(fmt.Sprintf("waiting=%d", waiting), func(b *testing.B) {
-			st, err := store.Open(store.Options{Path: filepath.Join(b.TempDir(), "hallq.db"), TimeZone: "UTC"})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
+			st := openBenchStore(b)
 			hub := newServer(st, config{publicURL: "http://127.0.0.1"})
 			ctx, stop := context.WithCancel(context.Background())
 			var views sync.WaitGroup
