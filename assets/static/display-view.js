@@ -183,6 +183,13 @@ export function drawServices(services, counters) {
   $("services").replaceChildren(...items);
   $("services").dataset.count = String(items.length);
   document.body.dataset.services = String(items.length);
+  fitServices();
+}
+
+// fitServices shrinks the services' type when their rows would not all fit
+// the panel (many services, a wait in words over two lines).
+export function fitServices() {
+  fit(document.querySelector(".services"));
 }
 
 // The clock, in the hall's time zone only: until the zone is known it

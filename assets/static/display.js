@@ -38,7 +38,7 @@ import { announcer } from "/assets/display-announcer.js";
 import { panel as makePanel } from "/assets/display-panel.js";
 import { ruleText } from "/assets/display-rule.js";
 import { refitOnResize } from "/assets/display-fit.js";
-import { callKey, drawCalls, drawClock, drawHall, drawNotice, drawServices, fitCalls, flash, uniqueCalls, validZone } from "/assets/display-view.js";
+import { callKey, drawCalls, drawClock, drawHall, drawNotice, drawServices, fitCalls, fitServices, flash, uniqueCalls, validZone } from "/assets/display-view.js";
 import { ALL_CLIPS, clipSource, testPlayer, webAudioPlayer } from "/assets/display-voice.js";
 
 const params = new URLSearchParams(location.search);
@@ -261,6 +261,9 @@ function onStatus(status) {
 
 drawSound();
 drawAll();
+// The services' box changes size with the screen and with what the panel
+// beside it shows: their type is fitted again each time.
+new ResizeObserver(fitServices).observe(document.querySelector(".services"));
 refitOnResize(() => {
   fitCalls();
   panel.refit();

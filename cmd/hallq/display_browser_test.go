@@ -866,6 +866,15 @@ func checkFitsScreen(t *testing.T, b *browser, what string) {
 			if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) out.push(name + " is off the screen");
 			else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push(name + " overflows its box (" + e.scrollWidth + " > " + e.clientWidth + ")");
 			else if (e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 2 && getComputedStyle(e).overflow !== "visible") out.push(name + " is cut off below (" + e.scrollHeight + " > " + e.clientHeight + ")");
+			else {
+				// Or cut off by a box around it that hides what overflows.
+				for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+					if (getComputedStyle(a).overflowY === "visible") continue;
+					const ar = a.getBoundingClientRect();
+					if (r.bottom > ar.bottom + 1) out.push(name + " is cut off by " + (a.id || a.className || a.tagName));
+					break;
+				}
+			}
 		}
 		return out;
 	})()`)
