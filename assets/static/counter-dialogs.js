@@ -11,7 +11,7 @@ import { text } from "/assets/i18n.js";
 import { minutesText } from "/assets/clock.js";
 import { newKey, request } from "/assets/request.js";
 import { logout, needsLogin, toLogin } from "/assets/staff.js";
-import { CATEGORIES } from "/assets/counter-words.js";
+import { CATEGORIES } from "/assets/complaint-words.js";
 import { L, counterName, mine, recallToleranceS, say, serviceName, state, ticketNow } from "/assets/counter-state.js";
 
 const $ = (id) => document.getElementById(id);

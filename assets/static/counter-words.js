@@ -3,10 +3,10 @@
 // arguments. The hub's own sentences (a stale press, a closed counter) are
 // not here: the page shows them as they come.
 
-// The complaint categories of the API, in the order the dialog offers them.
-export const CATEGORIES = ["wait_too_long", "attitude", "not_resolved", "environment", "other"];
+import { CATEGORY_WORDS } from "/assets/complaint-words.js";
 
 export const WORDS = {
+  ...CATEGORY_WORDS,
   title: { zh: "窗口", en: "Counter" },
   changeCounter: { zh: "更换窗口", en: "Change counter" },
   keysButton: { zh: "快捷键", en: "Keys" },
@@ -224,11 +224,6 @@ export const WORDS = {
     zh: (id, n) => `投诉已登记（编号 ${id}${n ? `，${n}` : ""}），值班经理会收到提醒。`,
     en: (id, n) => `Complaint recorded (no. ${id}${n ? `, ${n}` : ""}); the duty manager is alerted.`,
   },
-  cat_wait_too_long: { zh: "等候时间过长", en: "Waited too long" },
-  cat_attitude: { zh: "服务态度", en: "Staff attitude" },
-  cat_not_resolved: { zh: "问题未解决", en: "Matter not resolved" },
-  cat_environment: { zh: "大厅环境设施", en: "Hall and facilities" },
-  cat_other: { zh: "其他", en: "Other" },
   takeOverTitle: { zh: "接管这个窗口？", en: "Take this counter over?" },
   takeOverHint: {
     zh: "接管后，由您继续处理当前客户和队列。",

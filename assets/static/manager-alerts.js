@@ -20,6 +20,7 @@
 import { text } from "/assets/i18n.js";
 import { request } from "/assets/request.js";
 import { hubNow, secondsSince, stopwatch, waitText } from "/assets/clock.js";
+import { categoryName } from "/assets/complaint-words.js";
 import { L } from "/assets/manager-words.js";
 import { el, words } from "/assets/manager-forms.js";
 
@@ -151,7 +152,7 @@ export function alertsView({ list, banner }) {
     const body = c ? [] : [el("p", { class: "malert-msg", text: text(a.message, L.lang) })];
     if (c) {
       body.push(el("p", { class: "malert-complaint" },
-        el("span", { class: "malert-cat", text: L.t("complaintFrom", c.source || "", c.category || "") }),
+        el("span", { class: "malert-cat", text: L.t("complaintFrom", c.source || "", categoryName(L, c.category)) }),
         el("q", { class: "malert-text", text: c.text || "" })));
     }
     const who = a.acknowledged_by ? L.t("alertAckBy", a.acknowledged_by) : L.t("alertUnacked");

@@ -2,9 +2,11 @@
 // and English, for lang.js. The hub's own sentences (its errors) are shown
 // as they come and are not here.
 
+import { CATEGORY_WORDS } from "/assets/complaint-words.js";
 import { pageLang } from "/assets/lang.js";
 
 export const L = pageLang({
+  ...CATEGORY_WORDS,
   title: { zh: "大厅管理", en: "Hall manager" },
   logout: { zh: "退出", en: "Log out" },
   connecting: { zh: "正在连接…", en: "Connecting…" },

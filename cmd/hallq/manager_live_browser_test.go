@@ -139,8 +139,8 @@ func TestBrowser_ManagerLiveComplaint(t *testing.T) {
 	if got := staffText(b, liveAlert("complaint")+" .malert-text"); got != "Waited an hour at lunchtime" {
 		t.Errorf("the complaint's words on the dashboard: %q", got)
 	}
-	if got := staffText(b, liveAlert("complaint")+" .malert-cat"); !strings.Contains(got, "wait_too_long") {
-		t.Errorf("the complaint's category on the dashboard: %q", got)
+	if got := staffText(b, liveAlert("complaint")+" .malert-cat"); got != "From the phone · Waited too long" && got != "来自手机 · 等候时间过长" {
+		t.Errorf("the complaint's source and category on the dashboard: %q, want them in the page's words", got)
 	}
 
 	liveAdvance(t, hub, clock, 61*time.Second)
