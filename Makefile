@@ -15,8 +15,9 @@ build:
 test:
 	$(GO) test -race -count=1 ./...
 
-# Each fuzz target for a few seconds (go runs one -fuzz pattern per
-# package at a time). Not part of test: the lead decides whether CI runs it.
+# Each fuzz target for a few seconds, or FUZZTIME=3000x inputs (go runs one
+# -fuzz pattern per package at a time). Not part of test; CI runs it with a
+# count (see .ci/run).
 FUZZTIME ?= 5s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME) ./web
