@@ -23,9 +23,10 @@ const followBatch = 128
 // come before the subscription wait for it, so none misses an event. When
 // the subscription falls behind and is dropped, Follow subscribes again and
 // makes every socket start over with a fresh snapshot. With no socket
-// joined, a batch is not handed on: a socket that joins later takes its
-// snapshot (under the hub's lock, as Len counts) after the batch was
-// committed, and so holds it.
+// joined, an event is not kept for the batch: a socket that joins later
+// takes its snapshot (under the hub's lock, as Len counts) after the event
+// was committed, and so holds it. The batch's slice is reused: handle must
+// not keep it.
 func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(batch []hallq.Event)) {
 	sub := feed.Subscribe(followBuffer)
 	defer func() { sub.Close() }()
@@ -33,8 +34,10 @@ func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(ba
 	h.open()
 	recheck := time.NewTicker(recheckEvery)
 	defer recheck.Stop()
+	batch := make([]hallq.Event, 0, followBatch)
 	for {
-		var batch []hallq.Event
+		clear(batch) // let the collector have the tickets the last batch named
+		batch = batch[:0]
 		select {
 		case <-ctx.Done():
 			return
@@ -47,22 +50,31 @@ func (h *Hub) Follow(ctx context.Context, feed hallq.FeedService, handle func(ba
 				h.Reset()
 				continue
 			}
-			batch = append(batch, e)
+			batch = h.keep(batch, e)
 		}
 	more:
-		for len(batch) < followBatch {
+		for n := 1; n < followBatch; n++ {
 			select {
 			case e, ok := <-sub.Events():
 				if !ok {
 					break more
 				}
-				batch = append(batch, e)
+				batch = h.keep(batch, e)
 			default:
 				break more
 			}
 		}
-		if h.Len() > 0 {
+		if len(batch) > 0 {
 			handle(batch)
 		}
 	}
+}
+
+// keep adds e to batch if a socket is joined, after e was received and so
+// committed.
+func (h *Hub) keep(batch []hallq.Event, e hallq.Event) []hallq.Event {
+	if h.Len() == 0 {
+		return batch
+	}
+	return append(batch, e)
 }
