@@ -108,7 +108,17 @@ func DecodeUpdate(w http.ResponseWriter, r *http.Request, v any, fixed map[strin
 // is a too_large error. Use it for bodies that are not JSON, such as a CSV
 // card import.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	in := http.MaxBytesReader(w, r.Body, limit)
+	var body []byte
+	var err error
+	if n := r.ContentLength; n >= 0 && n <= limit {
+		// The server holds the body to its Content-Length: one read of
+		// that many bytes, not ReadAll's doubling buffer.
+		body = make([]byte, n)
+		_, err = io.ReadFull(in, body)
+	} else {
+		body, err = io.ReadAll(in)
+	}
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"hallq"
@@ -77,13 +78,16 @@ func routePattern(r *http.Request) string {
 
 // JSON writes v as a JSON reply with the given status.
 func JSON(w http.ResponseWriter, status int, v any) {
-	var body []byte
-	var err error
 	if a, ok := v.(jsonAppender); ok {
-		body = a.AppendJSON(make([]byte, 0, 1024))
-	} else {
-		body, err = json.Marshal(v)
+		buf := replyBuffers.Get().(*[]byte)
+		*buf = append(a.AppendJSON((*buf)[:0]), '\n')
+		writeJSON(w, status, *buf)
+		if cap(*buf) <= maxPooledReply {
+			replyBuffers.Put(buf)
+		}
+		return
 	}
+	body, err := json.Marshal(v)
 	if err != nil {
 		slog.Error("web: cannot encode a JSON reply", "err", err)
 		status = http.StatusInternalServerError
@@ -92,10 +96,22 @@ func JSON(w http.ResponseWriter, status int, v any) {
 			Message: hallq.ErrorMessage(err),
 		}})
 	}
+	writeJSON(w, status, append(body, '\n'))
+}
+
+// writeJSON writes body, a JSON value and its newline, as the reply.
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
-	w.Write(append(body, '\n'))
+	w.Write(body)
 }
+
+// replyBuffers holds the buffers replies that write their own JSON are
+// written into: w.Write copies them, so each is used again, up to
+// maxPooledReply bytes.
+var replyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+const maxPooledReply = 64 << 10
 
 // jsonAppender is a value that writes its own JSON, faster than reflection
 // would, as a ticket does.
