@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -25,21 +26,39 @@ func idemKey(scope, key string) []byte {
 // idemIndex finds each idempotency key's record. The records are kept in
 // idem_by_time, by the time they were made and then the key, so that they
 // are appended: a commit of many tickets writes a few full pages, where
-// records kept by their random keys dirtied a page each. The index, from
-// scope 0 key to that time, is built at open and kept by the writer alone.
-// After a failed commit it may name records the file does not have, which
-// getIdem finds missing, or miss keys the sweep removed, which were past
-// their time anyway. A key takes about 100 bytes while it lasts (idemTTL).
-type idemIndex map[string]uint64
+// records kept by their random keys dirtied a page each. The index, from a
+// hash of scope 0 key to that time, is built at open and kept by the writer
+// alone. A hash holds no pointer, so the collector does not look through
+// the index, however many keys a busy day keeps (about 40 bytes each while
+// they last, idemTTL). The record's own key is the whole key: two keys whose
+// hashes met (one in 2^64 for a year of keys) would find no record rather
+// than the wrong one. After a failed commit the index may name records the
+// file does not have, which getIdem finds missing, or miss keys the sweep
+// removed, which were past their time anyway.
+type idemIndex struct {
+	seeds [2]maphash.Seed
+	at    map[idemHash]uint64 // the time of the key's record
+}
+
+// idemHash is 128 bits of a scope 0 key.
+type idemHash [2]uint64
+
+func newIdemIndex() idemIndex {
+	return idemIndex{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, at: map[idemHash]uint64{}}
+}
+
+func (x idemIndex) hash(k []byte) idemHash {
+	return idemHash{maphash.Bytes(x.seeds[0], k), maphash.Bytes(x.seeds[1], k)}
+}
 
 // loadIdem builds the index from the file.
 func (s *Store) loadIdem() error {
-	idem := idemIndex{}
+	idem := newIdemIndex()
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketIdemTime).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if len(k) > 8 {
-				idem[string(k[8:])] = binary.BigEndian.Uint64(k[:8])
+				idem.at[idem.hash(k[8:])] = binary.BigEndian.Uint64(k[:8])
 			}
 		}
 		return nil
@@ -57,7 +76,7 @@ func (s *Store) getIdem(tx *bbolt.Tx, scope, key string) (*idemRecord, error) {
 		return nil, nil
 	}
 	k := idemKey(scope, key)
-	at, ok := s.idem[string(k)]
+	at, ok := s.idem.at[s.idem.hash(k)]
 	if !ok {
 		return nil, nil
 	}
@@ -87,7 +106,7 @@ func (s *Store) putIdem(tx *bbolt.Tx, scope, key string, r idemRecord) error {
 	if err := b.Put(append(itob(uint64(r.At)), k...), marshal(r)); err != nil {
 		return err
 	}
-	s.idem[string(k)] = uint64(r.At)
+	s.idem.at[s.idem.hash(k)] = uint64(r.At)
 	return nil
 }
 
@@ -111,7 +130,9 @@ func (s *Store) maintain(tx *bbolt.Tx, now time.Time) (bool, error) {
 		if err := tx.Bucket(bucketIdemTime).Delete(k); err != nil {
 			return false, err
 		}
-		delete(s.idem, string(k[8:]))
+		if h := s.idem.hash(k[8:]); s.idem.at[h] == binary.BigEndian.Uint64(k[:8]) {
+			delete(s.idem.at, h)
+		}
 	}
 	var expired [][]byte
 	err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
