@@ -11,6 +11,9 @@ import (
 // garbage collector runs, at least.
 const gcHeadroom = 64 << 20
 
+// minHeap is the runtime's smallest heap goal.
+const minHeap = 4 << 20
+
 // keepGCHeadroom lets the heap grow by its live size (Go's default) or by
 // headroom, whichever is more, until ctx ends. The hub's live heap is a few
 // megabytes, so under Go's default a busy hub collects every few hundred
@@ -39,11 +42,11 @@ func keepGCHeadroom(ctx context.Context, headroom uint64) {
 
 // gcPercent is the GOGC that lets a live heap grow by headroom, or by
 // itself when that is more, in steps of 50 so that a heap that moves a
-// little does not move it.
+// little does not move it. Before the first collection nothing is known
+// to be live: the heap is taken as Go's smallest, 4 MiB, so that a hub
+// busy from its start does not collect every few megabytes.
 func gcPercent(live, headroom uint64) int {
-	if live == 0 {
-		return 100
-	}
+	live = max(live, minHeap)
 	p := headroom * 100 / live
 	return int(max(100, min(p, 10000)/50*50))
 }

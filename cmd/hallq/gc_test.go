@@ -7,12 +7,12 @@ func TestGCPercent(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, 100},         // nothing measured yet
+		{0, 1600},        // nothing measured yet: as the smallest heap
 		{4 << 20, 1600},  // a hub at rest: 64 MiB of headroom
 		{10 << 20, 600},  // 640 % in steps of 50
 		{64 << 20, 100},  // as much live as headroom: Go's default
 		{500 << 20, 100}, // thousands of screens: never below the default
-		{1 << 10, 10000}, // a tiny heap: bounded
+		{1 << 10, 1600},  // a tiny heap: as the smallest
 	} {
 		if got := gcPercent(c.live, 64<<20); got != c.want {
 			t.Errorf("gcPercent(%d MiB live) = %d, want %d", c.live>>20, got, c.want)
