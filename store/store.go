@@ -756,9 +756,13 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 	tx := w.tx
 	tickets, open, events := tx.Bucket(bucketTickets), tx.Bucket(bucketOpen), tx.Bucket(bucketEvents)
 	// Events and tickets are appended in key order: full pages, not the
-	// half-full ones a split leaves for random inserts. Tickets are still
-	// rewritten while open, near the end: a little room is left there.
-	events.FillPercent, tickets.FillPercent = 1.0, 0.9
+	// half-full ones a split leaves for random inserts. A ticket's record
+	// grows by two thirds (243 to 403 bytes) as it is called, served and
+	// rated, mostly after later tickets have left its page behind: a page
+	// left 80 % full has room for most of that, where one left 90 % full
+	// split again into a full page and a nearly empty one (in hallbench's
+	// history, tickets filled 57 % of their pages; now 94 %).
+	events.FillPercent, tickets.FillPercent = 1.0, 0.8
 	// The events first: each keeps what it changed of its ticket, against
 	// the ticket as stored before this change.
 	if w.changes == nil {

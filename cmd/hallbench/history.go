@@ -22,9 +22,10 @@ import (
 const historyCounters = 64
 
 // makeHistory writes n tickets of past hall days into a new database at
-// path, through the store itself: each day 64 kiosks issue the day's
-// tickets, then 64 counters call each and finish it with the next. The
-// store's clock is moved day by day, so that the history ends yesterday.
+// path, through the store itself: each day, in turn, 64 kiosks issue a
+// ticket each and 64 counters finish theirs and call the next, a second of
+// the store's clock for each, until the day's tickets are served. The clock
+// is moved day by day, so that the history ends yesterday.
 func makeHistory(path string, n, perDay int, progress func(done int)) error {
 	days := (n + perDay - 1) / perDay
 	today := time.Now().UTC().Truncate(24 * time.Hour)
@@ -54,57 +55,76 @@ func makeHistory(path string, n, perDay int, progress func(done int)) error {
 		expect := current[i]
 		return s.ActAtCounter(ctx, hallq.CounterAction{Op: op, Counter: ids[i], By: boss, Expect: &expect, TakeOver: true}, "")
 	}
-	issued := 0
-	for d := 0; d < days; d++ {
-		clock.Store(dayAt(d).UnixNano())
-		today := min(perDay, n-issued)
-		var next atomic.Int64
+	// kiosks issues up to one ticket at each of the 64 kiosks at once, until
+	// the day's count is reached, and reports how many it issued.
+	kiosks := func(next *atomic.Int64, today int) (int, error) {
 		var wg sync.WaitGroup
+		var made atomic.Int64
 		errs := make([]error, len(ids))
-		for w := range ids { // kiosks
+		for w := range ids {
 			wg.Go(func() {
-				for i := next.Add(1); i <= int64(today); i = next.Add(1) {
+				if i := next.Add(1); i <= int64(today) {
 					clock.Add(int64(time.Second))
 					if _, _, err := s.IssueTicket(ctx, hallq.IssueRequest{Service: services[i%3]}); err != nil {
 						errs[w] = err
 						return
 					}
+					made.Add(1)
 				}
 			})
 		}
 		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return fmt.Errorf("issuing day %d's tickets: %w", d+1, err)
-		}
-		for w := range ids { // counters
+		return int(made.Load()), errors.Join(errs...)
+	}
+	// counters has each counter finish its ticket and call the next, at
+	// once, and reports how many called one.
+	counters := func(op hallq.CounterOp) (int, error) {
+		var wg sync.WaitGroup
+		var called atomic.Int64
+		errs := make([]error, len(ids))
+		for w := range ids {
 			wg.Go(func() {
-				res, err := act(w, hallq.OpOpen)
+				clock.Add(int64(time.Second))
+				res, err := act(w, op)
 				if err != nil {
-					errs[w] = fmt.Errorf("opening counter %s: %w", ids[w], err)
+					errs[w] = fmt.Errorf("counter %s %s: %w", ids[w], op, err)
 					return
 				}
 				current[w] = 0
-				if res.Counter != nil && res.Counter.Ticket != nil {
+				if t := res.Ticket; op == hallq.OpNext && t != nil {
+					current[w] = t.ID
+					called.Add(1)
+				} else if res.Counter != nil && res.Counter.Ticket != nil {
 					current[w] = res.Counter.Ticket.ID
-				}
-				for {
-					clock.Add(int64(time.Second))
-					res, err := act(w, hallq.OpNext)
-					if err != nil {
-						errs[w] = fmt.Errorf("counter %s next: %w", ids[w], err)
-						return
-					}
-					if res.Ticket == nil {
-						current[w] = 0
-						return
-					}
-					current[w] = res.Ticket.ID
 				}
 			})
 		}
 		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return err
+		return int(called.Load()), errors.Join(errs...)
+	}
+	issued := 0
+	for d := 0; d < days; d++ {
+		clock.Store(dayAt(d).UnixNano())
+		today := min(perDay, n-issued)
+		if _, err := counters(hallq.OpOpen); err != nil {
+			return fmt.Errorf("day %d: %w", d+1, err)
+		}
+		// As in a hall: customers come while the counters serve, so the
+		// queue stays short and waits within their targets.
+		var next atomic.Int64
+		for left := today; ; {
+			made, err := kiosks(&next, today)
+			if err != nil {
+				return fmt.Errorf("issuing day %d's tickets: %w", d+1, err)
+			}
+			left -= made
+			called, err := counters(hallq.OpNext)
+			if err != nil {
+				return fmt.Errorf("day %d: %w", d+1, err)
+			}
+			if left == 0 && called == 0 {
+				break
+			}
 		}
 		issued += today
 		if progress != nil && issued*10/n != (issued-today)*10/n {
