@@ -104,6 +104,10 @@ func DecodeUpdate(w http.ResponseWriter, r *http.Request, v any, fixed map[strin
 	return DecodeJSON(rest, v)
 }
 
+// smallBody is the largest body ReadBody sets room aside for before it
+// arrives.
+const smallBody = 4 << 10
+
 // ReadBody reads the whole request body, at most limit bytes; a larger body
 // is a too_large error. Use it for bodies that are not JSON, such as a CSV
 // card import.
@@ -111,9 +115,11 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	in := http.MaxBytesReader(w, r.Body, limit)
 	var body []byte
 	var err error
-	if n := r.ContentLength; n >= 0 && n <= limit {
+	if n := r.ContentLength; n >= 0 && n <= min(limit, smallBody) {
 		// The server holds the body to its Content-Length: one read of
-		// that many bytes, not ReadAll's doubling buffer.
+		// that many bytes, not ReadAll's doubling buffer. A larger body
+		// is read as it comes, so that a client who only says it will
+		// send a megabyte does not get one set aside.
 		body = make([]byte, n)
 		_, err = io.ReadFull(in, body)
 	} else {

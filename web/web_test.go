@@ -176,6 +176,18 @@ func TestJSON(t *testing.T) {
 			t.Errorf("body = %q, want %q", got, want)
 		}
 	})
+	t.Run("TicketsInTurn", func(t *testing.T) {
+		// Replies share their buffers: each must hold its own ticket only,
+		// after one larger than any buffer kept and before one smaller.
+		for _, holder := range []string{"Wang Fang", strings.Repeat("长", 40000), "", "Li Lei"} {
+			tk := &hallq.Ticket{ID: 7, Number: "A007", Service: "A", Holder: holder, StaffView: true}
+			w := httptest.NewRecorder()
+			web.JSON(w, http.StatusOK, tk)
+			if got, want := w.Body.String(), string(tk.AppendJSON(nil))+"\n"; got != want {
+				t.Errorf("reply for a holder of %d bytes: %d bytes, not the ticket's own %d", len(holder), len(got), len(want))
+			}
+		}
+	})
 	t.Run("Unencodable", func(t *testing.T) {
 		captureLog(t)
 		w := httptest.NewRecorder()
