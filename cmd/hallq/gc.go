@@ -46,7 +46,6 @@ func keepGCHeadroom(ctx context.Context, headroom uint64) {
 // to be live: the heap is taken as Go's smallest, 4 MiB, so that a hub
 // busy from its start does not collect every few megabytes.
 func gcPercent(live, headroom uint64) int {
-	live = max(live, minHeap)
-	p := headroom * 100 / live
-	return int(max(100, min(p, 10000)/50*50))
+	p := headroom * 100 / max(live, minHeap)
+	return int(max(100, p/50*50))
 }

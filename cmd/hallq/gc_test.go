@@ -12,7 +12,7 @@ func TestGCPercent(t *testing.T) {
 		{10 << 20, 600},  // 640 % in steps of 50
 		{64 << 20, 100},  // as much live as headroom: Go's default
 		{500 << 20, 100}, // thousands of screens: never below the default
-		{1 << 10, 1600},  // a tiny heap: as the smallest
+		{1 << 10, 1600},  // a tiny heap: as the smallest, so at most 1600 %
 	} {
 		if got := gcPercent(c.live, 64<<20); got != c.want {
 			t.Errorf("gcPercent(%d MiB live) = %d, want %d", c.live>>20, got, c.want)
