@@ -161,10 +161,14 @@ func (f *Floor) newEstimator() *estimator {
 	if f.lastSeen.After(now) {
 		now = f.lastSeen
 	}
-	e := &estimator{f: f, now: now, services: make(map[string]*serviceLoad, len(f.services)), cap: max(1, f.settings.VIPStreakCap)}
-	for _, s := range f.services {
-		l := &serviceLoad{index: len(e.before), q: f.queues[s.ID], vipsAll: f.vipsWaiting[s.ID]}
-		e.before = append(e.before, -1)
+	e := &estimator{f: f, now: now, services: make(map[string]*serviceLoad, len(f.services)), cap: max(1, f.settings.VIPStreakCap),
+		before: make([]int, len(f.services))}
+	// One allocation for all services' loads, and one for all counters'.
+	loads := make([]serviceLoad, len(f.services))
+	for i, s := range f.services {
+		l := &loads[i]
+		*l = serviceLoad{index: i, q: f.queues[s.ID], vipsAll: f.vipsWaiting[s.ID]}
+		e.before[i] = -1
 		l.mean, l.sd, l.samples = float64(s.ServiceTimeS), float64(s.ServiceTimeS)/2, minSamples
 		if recent := f.times[s.ID]; len(recent) >= minSamples {
 			l.mean, l.sd = meanSD(recent)
@@ -186,18 +190,29 @@ func (f *Floor) newEstimator() *estimator {
 		}
 		e.services[s.ID] = l
 	}
+	counters, served := make([]counterLoad, len(f.counters)), 0
 	for _, c := range f.counters {
+		if c.State == Open {
+			served += len(c.Services)
+		}
+	}
+	servedBy := make([]*serviceLoad, 0, served)
+	e.counters = make([]*counterLoad, 0, len(f.counters))
+	for i, c := range f.counters {
 		if c.State != Open {
 			continue
 		}
-		cl := &counterLoad{c: c, ids: c.Services}
+		cl := &counters[i]
+		*cl = counterLoad{c: c, ids: c.Services}
+		from := len(servedBy)
 		for _, id := range c.Services {
 			l := e.services[id]
-			cl.services = append(cl.services, l)
+			servedBy = append(servedBy, l)
 			if l != nil {
 				l.serving++
 			}
 		}
+		cl.services = servedBy[from:len(servedBy):len(servedBy)]
 		if c.Ticket != nil {
 			if l := e.services[c.Ticket.Service]; l != nil {
 				cl.busyS = residual(l.mean, l.sd, e.now.Sub(c.Ticket.CalledAt).Seconds())
