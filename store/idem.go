@@ -103,7 +103,7 @@ func (s *Store) putIdem(tx *bbolt.Tx, scope, key string, r idemRecord) error {
 	k := idemKey(scope, key)
 	b := tx.Bucket(bucketIdemTime)
 	b.FillPercent = 1.0 // appended in time order
-	if err := b.Put(append(itob(uint64(r.At)), k...), marshal(r)); err != nil {
+	if err := b.Put(append(itob(uint64(r.At)), k...), encodeJSON(&r)); err != nil {
 		return err
 	}
 	s.idem.at[s.idem.hash(k)] = uint64(r.At)

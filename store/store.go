@@ -832,7 +832,8 @@ func (w *batchWriter) persist(ch *hallq.Change) error {
 }
 
 func putTicket(b *bbolt.Bucket, t *hallq.Ticket) error {
-	return b.Put(itob(t.ID), marshal(encodeTicket(t)))
+	r := encodeTicket(t)
+	return b.Put(itob(t.ID), encodeJSON(&r))
 }
 
 func getTicket(b *bbolt.Bucket, id uint64) (*hallq.Ticket, error) {
