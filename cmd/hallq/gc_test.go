@@ -19,3 +19,17 @@ func TestGCPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadroomFor(t *testing.T) {
+	for _, c := range []struct {
+		perSecond, want uint64
+	}{
+		{0, 16 << 20},         // quiet screens: little garbage kept
+		{30 << 20, 30 << 20},  // a second of allocations
+		{500 << 20, 64 << 20}, // a busy hub: at most 64 MiB
+	} {
+		if got := headroomFor(c.perSecond); got != c.want {
+			t.Errorf("headroomFor(%d MiB/s) = %d MiB, want %d MiB", c.perSecond>>20, got>>20, c.want>>20)
+		}
+	}
+}
