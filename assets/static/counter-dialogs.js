@@ -39,6 +39,23 @@ function pick(box, b) {
   for (const x of box.querySelectorAll(".choice")) x.setAttribute("aria-pressed", String(x === b));
 }
 
+// renew puts fresh, a set of choices, in box. When box already holds the
+// same choices in the same order (by dataset[key]), their buttons stay and
+// only take the fresh words and state: a redraw that lands as the clerk
+// taps must not take the button from under the finger.
+function renew(box, fresh, key) {
+  const old = [...box.querySelectorAll(".choice")];
+  if (old.length !== fresh.length || old.some((b, i) => b.dataset[key] !== fresh[i].dataset[key])) {
+    box.replaceChildren(...fresh);
+    return;
+  }
+  old.forEach((b, i) => {
+    b.replaceChildren(...fresh[i].childNodes);
+    b.disabled = fresh[i].disabled;
+    if (fresh[i].dataset.state) b.dataset.state = fresh[i].dataset.state;
+  });
+}
+
 function chosen(box) {
   return box.querySelector('.choice[aria-pressed="true"]');
 }
@@ -136,7 +153,7 @@ export function dialogs({ press, render }) {
       });
       const was = chosen(services) || chosen(counters);
       const sel = was ? { ...was.dataset } : {};
-      services.replaceChildren(...svc);
+      renew(services, svc, "service");
       const others = state.counters.filter((c) => c.id !== state.counterId).map((c) => {
         const word = L.t({ closed: "stateClosed", open: "stateOpen", paused: "statePaused" }[c.state] || "stateClosed");
         const b = choiceButton(counterName(c), L.t("counterLine", word, c.state !== "closed" ? c.staff : ""), { counter: c.id });
@@ -144,7 +161,7 @@ export function dialogs({ press, render }) {
         b.addEventListener("click", () => choose(counters, b));
         return b;
       });
-      counters.replaceChildren(...others);
+      renew(counters, others, "counter");
       const again = sel.service
         ? services.querySelector(`[data-service="${CSS.escape(sel.service)}"]`)
         : sel.counter
@@ -241,8 +258,9 @@ export function dialogs({ press, render }) {
     const draw = () => {
       const was = chosen(services);
       const wasTier = chosen(tiers);
-      services.replaceChildren(
-        ...(state.services.length ? state.services : state.hall.services).map((s) => {
+      renew(
+        services,
+        (state.services.length ? state.services : state.hall.services).map((s) => {
           const b = choiceButton(serviceName(s.id), `${s.id} · ${L.t("queueWaiting", s.waiting || 0)}`, { service: s.id });
           b.disabled = s.accepting === false;
           b.addEventListener("click", () => {
@@ -252,9 +270,11 @@ export function dialogs({ press, render }) {
           });
           return b;
         }),
+        "service",
       );
-      tiers.replaceChildren(
-        ...priorityTiers().map((t) => {
+      renew(
+        tiers,
+        priorityTiers().map((t) => {
           const b = choiceButton(text(t.name, L.lang) || t.id, "", { tier: t.id });
           b.addEventListener("click", () => {
             pick(tiers, b);
@@ -262,6 +282,7 @@ export function dialogs({ press, render }) {
           });
           return b;
         }),
+        "tier",
       );
       const s = (was && services.querySelector(`[data-service="${CSS.escape(was.dataset.service)}"]`)) || null;
       if (s) pick(services, s);
@@ -367,8 +388,9 @@ export function dialogs({ press, render }) {
     const box = $("complaint-categories");
     const draw = () => {
       const was = chosen(box);
-      box.replaceChildren(
-        ...CATEGORIES.map((id) => {
+      renew(
+        box,
+        CATEGORIES.map((id) => {
           const b = choiceButton(L.t(`cat_${id}`), "", { category: id });
           b.addEventListener("click", () => {
             pick(box, b);
@@ -376,6 +398,7 @@ export function dialogs({ press, render }) {
           });
           return b;
         }),
+        "category",
       );
       if (was) pick(box, box.querySelector(`[data-category="${was.dataset.category}"]`));
     };

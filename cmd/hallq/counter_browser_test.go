@@ -809,6 +809,17 @@ func TestBrowser_CounterTransfer(t *testing.T) {
 	if got := counterCurrent(t, hub, "1"); got != "A001" {
 		t.Errorf("after the refused transfer counter 1 is at %q, want A001", got)
 	}
+	// The dialog is drawn again (after the counters are fetched, or here a
+	// switch of language) on the same buttons: a redraw as the clerk taps
+	// must not take the button from under the finger, nor the choice.
+	b.run(chromedp.Evaluate[chromedp.Void](`window.tapped = document.querySelector('#transfer-counters [data-counter="3"]')`))
+	for _, title := range []string{"Transfer A001", "转移 A001"} {
+		b.run(chromedp.Evaluate[chromedp.Void](`document.getElementById("lang-toggle").click()`))
+		b.waitJS(`document.getElementById("transfer-title").textContent === ` + jsQuote(title))
+		if !browserEval[bool](b, `window.tapped === document.querySelector('#transfer-counters [data-counter="3"]') && window.tapped.getAttribute("aria-pressed") === "true"`) {
+			t.Errorf("redrawn as %q, the dialog's chosen counter is a new button or not chosen", title)
+		}
+	}
 	counterAct(t, hub, clerk2, "3", hallq.OpOpen)
 	tap(b, "#transfer-go")
 	b.waitJS(`!document.getElementById("dialog-transfer").open && document.body.dataset.ticket === ""`)
