@@ -640,15 +640,19 @@ func (f *Floor) OpenTicketByNumber(number string) (*Ticket, bool) {
 	return nil, false
 }
 
-// Decorate fills in the status page URL of a ticket that is no longer open.
+// Decorate gives a ticket that is no longer open its live figures: its
+// status page URL, and until when it may be called back or rated.
 func (f *Floor) Decorate(t *Ticket) *Ticket {
+	if t.Live == nil {
+		t.Live = &Live{}
+	}
 	t.StatusURL = f.statusURL(t.Token)
 	f.setRecallUntil(t)
 	return t
 }
 
-// setRecallUntil tells a no-show until when staff can call it back, and a
-// done visit not yet rated until when its phone may rate it.
+// setRecallUntil tells a no-show's view until when staff can call it back,
+// and a done visit's not yet rated until when its phone may rate it.
 func (f *Floor) setRecallUntil(t *Ticket) {
 	switch {
 	case t.State == NoShow:
@@ -670,7 +674,7 @@ func (f *Floor) view(t *Ticket) *Ticket { return f.viewWith(nil, t) }
 
 // viewWith is view with estimator e, or a new one if nil.
 func (f *Floor) viewWith(e *estimator, t *Ticket) *Ticket {
-	v := t.clone()
+	v := t.viewCopy()
 	v.StatusURL = f.statusURL(t.Token)
 	f.setRecallUntil(v)
 	if t.State == Waiting {

@@ -10,6 +10,11 @@ func (t *Ticket) AppendJSON(b []byte) []byte {
 	if t == nil {
 		return append(b, "null"...) // as encoding/json writes a nil pointer
 	}
+	l := t.Live
+	if l == nil {
+		var none Live // a ticket as kept: no live figures
+		l = &none
+	}
 	o := jsonw.Open(b)
 	o.Uint("id", t.ID)
 	o.Str("number", t.Number)
@@ -25,15 +30,15 @@ func (t *Ticket) AppendJSON(b []byte) []byte {
 	o.StrOmit("target_counter", t.Target)
 	o.Int("leg", int64(t.Leg))
 	o.Int("recalls", int64(t.Recalls))
-	o.Time("recall_until", t.RecallUntil, jsonTime, true)
-	o.Int("ahead", int64(t.Ahead))
-	known := t.EtaReason == "" // no estimate: null, and the reason says why
-	o.IntOrNull("eta_s", int64(t.EtaS), known)
-	o.IntOrNull("eta_low_s", int64(t.EtaLowS), known)
-	o.IntOrNull("eta_high_s", int64(t.EtaHighS), known)
-	o.StrOmit("eta_reason", t.EtaReason)
+	o.Time("recall_until", l.RecallUntil, jsonTime, true)
+	o.Int("ahead", int64(l.Ahead))
+	known := l.EtaReason == "" // no estimate: null, and the reason says why
+	o.IntOrNull("eta_s", int64(l.EtaS), known)
+	o.IntOrNull("eta_low_s", int64(l.EtaLowS), known)
+	o.IntOrNull("eta_high_s", int64(l.EtaHighS), known)
+	o.StrOmit("eta_reason", l.EtaReason)
 	o.IntOmit("rating", int64(t.Rating))
-	o.Time("rate_until", t.RateUntil, jsonTime, true)
+	o.Time("rate_until", l.RateUntil, jsonTime, true)
 	if t.Complaint != nil {
 		o.Key("complaint")
 		c := jsonw.Open(o.B)
@@ -41,11 +46,11 @@ func (t *Ticket) AppendJSON(b []byte) []byte {
 		c.StrOmit("resolution", t.Complaint.Resolution)
 		o.B = c.Close()
 	}
-	if t.StaffView {
+	if l.StaffView {
 		o.StrOmit("holder", t.Holder)
 	}
 	o.StrOmit("token", t.Token)
-	o.StrOmit("status_url", t.StatusURL)
+	o.StrOmit("status_url", l.StatusURL)
 	return o.Close()
 }
 

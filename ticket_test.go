@@ -1,9 +1,11 @@
 package hallq_test
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"hallq"
 )
@@ -479,4 +481,30 @@ func TestFloor_CallByNumberAsTyped(t *testing.T) {
 			t.Errorf("%q: %s, want %s", typed, got, want)
 		}
 	}
+}
+
+// A ticket as the Floor keeps it fits in Go's small objects (at most 512
+// bytes), which the collector marks a span at a time; its live figures are
+// kept apart, on its views (see BenchmarkMarkOpenTickets).
+func TestTicket_SmallObject(t *testing.T) {
+	if size := unsafe.Sizeof(hallq.Ticket{}); size > 512 {
+		t.Errorf("a ticket as kept takes %d bytes, more than 512: the collector marks each of them alone", size)
+	}
+}
+
+// BenchmarkMarkOpenTickets measures a full collection with 75,000 tickets
+// waiting, as the 64-client row of hallbench leaves the hub: the marking that
+// each of the hub's collections does while it serves.
+func BenchmarkMarkOpenTickets(b *testing.B) {
+	f := newFloor(b)
+	now := t0
+	for i := range 75_000 {
+		now = now.Add(time.Millisecond)
+		issue(b, f, now, []string{"A", "B", "C"}[i%3], "")
+	}
+	runtime.GC()
+	for b.Loop() {
+		runtime.GC()
+	}
+	runtime.KeepAlive(f)
 }

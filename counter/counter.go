@@ -149,7 +149,12 @@ func staffTicket(t *hallq.Ticket) *hallq.Ticket {
 		return nil
 	}
 	v := *t
-	v.StaffView = true
+	var l hallq.Live
+	if t.Live != nil {
+		l = *t.Live // views are shared: this one gets its own
+	}
+	l.StaffView = true
+	v.Live = &l
 	return &v
 }
 

@@ -488,7 +488,7 @@ func TestStatusURL(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", tt.target, nil)
-			if got := kiosk.StatusURL(r, &hallq.Ticket{Token: "tok", StatusURL: tt.statusURL}); got != tt.want {
+			if got := kiosk.StatusURL(r, &hallq.Ticket{Token: "tok", Live: &hallq.Live{StatusURL: tt.statusURL}}); got != tt.want {
 				t.Errorf("status URL %q, want %q", got, tt.want)
 			}
 		})

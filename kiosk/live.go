@@ -218,11 +218,21 @@ func (p *phones) changed(ph *phone, u update) bool {
 	if ph.joined > ph.seq {
 		return true
 	}
-	now := *u.ticket
-	if !hallq.EstimateMoved(ph.view.Estimate(), now.Estimate()) {
-		now.EtaS, now.EtaLowS, now.EtaHighS, now.EtaReason = ph.view.EtaS, ph.view.EtaLowS, ph.view.EtaHighS, ph.view.EtaReason
+	was, now := liveOf(&ph.view), liveOf(u.ticket)
+	if !hallq.EstimateMoved(ph.view.Estimate(), u.ticket.Estimate()) {
+		now.EtaS, now.EtaLowS, now.EtaHighS, now.EtaReason = was.EtaS, was.EtaLowS, was.EtaHighS, was.EtaReason
 	}
-	return ph.view != now
+	kept, keptNow := ph.view, *u.ticket
+	kept.Live, keptNow.Live = nil, nil
+	return kept != keptNow || was != now
+}
+
+// liveOf returns a copy of t's live figures, none if it has none.
+func liveOf(t *hallq.Ticket) hallq.Live {
+	if t.Live == nil {
+		return hallq.Live{}
+	}
+	return *t.Live
 }
 
 // sent records that u was published to ph's sockets.

@@ -180,7 +180,7 @@ func TestJSON(t *testing.T) {
 		// Replies share their buffers: each must hold its own ticket only,
 		// after one larger than any buffer kept and before one smaller.
 		for _, holder := range []string{"Wang Fang", strings.Repeat("长", 40000), "", "Li Lei"} {
-			tk := &hallq.Ticket{ID: 7, Number: "A007", Service: "A", Holder: holder, StaffView: true}
+			tk := &hallq.Ticket{ID: 7, Number: "A007", Service: "A", Holder: holder, Live: &hallq.Live{StaffView: true}}
 			w := httptest.NewRecorder()
 			web.JSON(w, http.StatusOK, tk)
 			if got, want := w.Body.String(), string(tk.AppendJSON(nil))+"\n"; got != want {
