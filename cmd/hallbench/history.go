@@ -283,16 +283,19 @@ func (b *bench) historyRows() ([]row, error) {
 			return nil, err
 		}
 		baseP99 := percentile(base, 99)
-		worst := max(fileP99, discardP99)
-		return []float64{fileTook.Seconds(), discardTook.Seconds(), ms64(baseP99), ms64(worst),
-			float64(worst) / float64(baseP99), float64(size)}, nil
+		return []float64{fileTook.Seconds(), discardTook.Seconds(), ms64(baseP99), ms64(fileP99), ms64(discardP99),
+			float64(fileP99) / float64(baseP99), float64(discardP99) / float64(baseP99), float64(size)}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	backup.measured = fmt.Sprintf("file %.2f s, io.Discard %.2f s; issue p99 %s vs %s (%.2f×)", v[0], v[1], msf(v[3]), msf(v[2]), v[4])
-	backup.ok = verdict(v[0] <= 3 && v[1] <= 3 && v[4] <= 2)
-	backup.notes = fmt.Sprintf("%s; GET /api/v1/backup, %.0f MB, the file fsynced before the clock stops; one client issuing throughout", b.roundsNote(), v[5]/1e6)
+	// Both copies' figures: the one to io.Discard is the hub's own cost
+	// (reading and sending), the one to a file adds its writing to the
+	// disk the hall's commits wait on.
+	backup.measured = fmt.Sprintf("file %.2f s, io.Discard %.2f s; issue p99 %s (file), %s (io.Discard) vs %s: %.2f×, %.2f×",
+		v[0], v[1], msf(v[3]), msf(v[4]), msf(v[2]), v[5], v[6])
+	backup.ok = verdict(v[0] <= 3 && v[1] <= 3 && v[5] <= 2 && v[6] <= 2)
+	backup.notes = fmt.Sprintf("%s; GET /api/v1/backup, %.0f MB, the file fsynced before the clock stops; one client issuing throughout", b.roundsNote(), v[7]/1e6)
 	if b.remote != nil {
 		backup.notes += "; " + historyNote
 	}
