@@ -1,10 +1,14 @@
 package manager
 
 import (
+	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"hallq/web"
 )
@@ -18,7 +22,8 @@ func (h *Handler) handleBackup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	started := false
-	err = h.Backup.Backup(r.Context(), w, func(size int64) {
+	paced := &pacedWriter{ctx: r.Context(), w: w, lim: rate.NewLimiter(backupRate, backupBurst)}
+	err = h.Backup.Backup(r.Context(), paced, func(size int64) {
 		started = true
 		// The copy holds a read transaction while it streams: a client
 		// that stalls is cut off rather than hold it for good.
@@ -37,6 +42,39 @@ func (h *Handler) handleBackup(w http.ResponseWriter, r *http.Request) {
 		// its Content-Length, which is all that can be said now.
 		slog.WarnContext(r.Context(), "manager: a backup download was cut short", "err", err)
 	}
+}
+
+// A backup is sent at most this fast, so that a copy to a client on the
+// hub's own PC (a script, a USB disk) leaves the disk and the cores to the
+// hall; a year of tickets (about 1.1 GB) still takes under 3 s, and a
+// download over the hall's network is slower than this anyway.
+const (
+	backupRate  = rate.Limit(400 << 20) // bytes a second
+	backupBurst = 1 << 20
+)
+
+// pacedWriter writes to w no faster than lim allows.
+type pacedWriter struct {
+	ctx context.Context
+	w   io.Writer
+	lim *rate.Limiter
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	written := 0
+	for len(b) > 0 {
+		n := min(len(b), backupBurst)
+		if err := p.lim.WaitN(p.ctx, n); err != nil {
+			return written, err
+		}
+		m, err := p.w.Write(b[:n])
+		written += m
+		if err != nil {
+			return written, err
+		}
+		b = b[n:]
+	}
+	return written, nil
 }
 
 // backupTimeLimit is how long a backup of size bytes may take to download:
