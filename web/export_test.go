@@ -4,7 +4,7 @@ package web
 func (l *RateLimiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.due)
+	return len(l.buckets)
 }
 
 // MaxEntries is the bound on the clients a limiter remembers.

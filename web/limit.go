@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // maxEntries bounds the clients each limiter remembers, so that a flood of
@@ -14,17 +16,14 @@ import (
 const maxEntries = 10000
 
 // RateLimiter allows each client a number of requests per minute: a token
-// bucket that holds a minute's worth and refills evenly. It is safe for
-// concurrent use.
+// bucket (golang.org/x/time/rate) for each, that holds a minute's worth and
+// refills evenly. It is safe for concurrent use.
 type RateLimiter struct {
 	perMinute int
 	now       func() time.Time
 
-	mu sync.Mutex
-	// due holds each client's theoretical arrival time (GCRA): its bucket
-	// is full again once due is past, so such entries go first when the
-	// map is full.
-	due map[string]time.Time
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
 }
 
 // NewRateLimiter returns a limiter of perMinute requests per minute for each
@@ -33,7 +32,7 @@ func NewRateLimiter(perMinute int, now func() time.Time) *RateLimiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &RateLimiter{perMinute: perMinute, now: now, due: make(map[string]time.Time)}
+	return &RateLimiter{perMinute: perMinute, now: now, buckets: make(map[string]*rate.Limiter)}
 }
 
 // Allow takes a token from key's bucket. When the bucket is empty it reports
@@ -42,24 +41,31 @@ func (l *RateLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
 	if l.perMinute <= 0 {
 		return true, 0
 	}
-	interval := time.Minute / time.Duration(l.perMinute)
-	burst := time.Minute - interval
-
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	due, known := l.due[key]
-	if !known {
-		makeRoom(l.due, now, func(due time.Time) time.Time { return due })
+	b := l.buckets[key]
+	if b == nil {
+		// A bucket that is full again is as good as none: those go
+		// first when the map is full.
+		makeRoom(l.buckets, now, l.fullAt(now))
+		b = rate.NewLimiter(rate.Every(time.Minute/time.Duration(l.perMinute)), l.perMinute)
+		l.buckets[key] = b
 	}
-	if due.Before(now) {
-		due = now
-	}
-	if wait := due.Sub(now) - burst; wait > 0 {
+	r := b.ReserveN(now, 1)
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now) // a refused request takes nothing
 		return false, wait
 	}
-	l.due[key] = due.Add(interval)
 	return true, 0
+}
+
+// fullAt returns when a bucket is full again, as seen at now.
+func (l *RateLimiter) fullAt(now time.Time) func(*rate.Limiter) time.Time {
+	return func(b *rate.Limiter) time.Time {
+		missing := float64(b.Burst()) - b.TokensAt(now)
+		return now.Add(time.Duration(missing / float64(b.Limit()) * float64(time.Second)))
+	}
 }
 
 // makeRoom makes room in m when it is full: it drops the entries whose
