@@ -152,11 +152,12 @@ type Ticket struct {
 	TierAlerted bool // managers were warned that this VIP waits past its tier's target
 
 	// Live is the figures the Floor's views work out: set on every copy a
-	// view returns, nil on the tickets the Floor keeps and the store saves.
-	// Kept apart, a waiting ticket takes 480 bytes, not 592: Go's collector
-	// marks objects of up to 512 bytes a span at a time, about three times
-	// faster (BenchmarkMarkOpenTickets), and a busy hall's waiting tickets
-	// are most of what it marks.
+	// view returns, nil on the tickets the Floor keeps and the store saves,
+	// whose live figures are not to be read (they would panic). Kept
+	// apart, a waiting ticket takes 480 bytes, not 592: Go's collector
+	// marks objects of up to 512 bytes a span at a time, twice as fast here
+	// (BenchmarkMarkOpenTickets), and a busy hall's waiting tickets are most
+	// of what it marks.
 	*Live
 }
 
