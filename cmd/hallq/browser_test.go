@@ -197,6 +197,15 @@ func (b *browser) waitJS(expression string) {
 	}
 }
 
+// settle waits until the page has been laid out twice since now: what
+// the last change set off on its layout (a ResizeObserver refitting type)
+// has run, as a viewer would see it a frame later.
+func (b *browser) settle() {
+	b.t.Helper()
+	b.run(chromedp.Evaluate[chromedp.Void](`window.settled = false; requestAnimationFrame(() => requestAnimationFrame(() => { window.settled = true; }))`))
+	b.waitJS(`window.settled === true`)
+}
+
 // browserEval returns the value of the JavaScript expression on the page.
 func browserEval[T any](b *browser, expression string) T {
 	b.t.Helper()

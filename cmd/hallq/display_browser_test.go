@@ -854,6 +854,7 @@ func checkDisplaySizes(t *testing.T, b *browser) {
 // or out of the screen.
 func checkFitsScreen(t *testing.T, b *browser, what string) {
 	t.Helper()
+	b.settle()
 	bad := browserEval[[]string](b, `(() => {
 		const out = [];
 		const d = document.documentElement;
