@@ -3,7 +3,7 @@ package hallq
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -228,7 +228,12 @@ func (t *Ticket) viewCopy() *Ticket {
 
 // Numbered formats a ticket number: the service id and at least three digits.
 func Numbered(service string, n int) string {
-	return fmt.Sprintf("%s%03d", service, n)
+	var b [24]byte
+	out := append(b[:0], service...)
+	for w := 100; w > 1 && n < w; w /= 10 {
+		out = append(out, '0')
+	}
+	return string(strconv.AppendInt(out, int64(n), 10))
 }
 
 // TicketToken makes a ticket's token from its id and 16 random bytes. The id

@@ -71,7 +71,8 @@ func TestNumbered(t *testing.T) {
 		service string
 		n       int
 		want    string
-	}{{"A", 1, "A001"}, {"B", 23, "B023"}, {"AB", 999, "AB999"}, {"C", 1000, "C1000"}} {
+	}{{"A", 1, "A001"}, {"A", 10, "A010"}, {"A", 99, "A099"}, {"A", 100, "A100"}, {"B", 23, "B023"}, {"AB", 999, "AB999"},
+		{"C", 1000, "C1000"}, {"VIP-LONG-SERVICE-NAME-XYZ", 7, "VIP-LONG-SERVICE-NAME-XYZ007"}} {
 		if got := hallq.Numbered(tt.service, tt.n); got != tt.want {
 			t.Errorf("Numbered(%q, %d) = %q, want %q", tt.service, tt.n, got, tt.want)
 		}
