@@ -226,7 +226,8 @@ func (t *Ticket) viewCopy() *Ticket {
 	return v
 }
 
-// Numbered formats a ticket number: the service id and at least three digits.
+// Numbered formats ticket number n (n ≥ 0): the service id and at least
+// three digits.
 func Numbered(service string, n int) string {
 	var b [24]byte
 	out := append(b[:0], service...)

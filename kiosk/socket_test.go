@@ -368,7 +368,9 @@ func shows(t *testing.T, p *phone, v hallq.Ticket) bool {
 	}
 	was := hallq.Estimate{S: shown.EtaS, LowS: shown.EtaLowS, HighS: shown.EtaHighS, Reason: shown.EtaReason}
 	if !hallq.EstimateMoved(was, v.Estimate()) {
-		v.EtaS, v.EtaLowS, v.EtaHighS, v.EtaReason = was.S, was.LowS, was.HighS, was.Reason
+		live := *v.Live // the caller's view shares it: change a copy
+		live.EtaS, live.EtaLowS, live.EtaHighS, live.EtaReason = was.S, was.LowS, was.HighS, was.Reason
+		v.Live = &live
 	}
 	b, err := json.Marshal(&v)
 	if err != nil {

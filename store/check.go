@@ -125,7 +125,13 @@ func (c *recordCheck) stopped() bool { return len(c.problems) >= maxProblems }
 
 // begin checks that every bucket is there and that the hall's configuration
 // and running state decode; it reports whether the records may be read.
-func (c *recordCheck) begin(tx *bbolt.Tx) bool {
+func (c *recordCheck) begin(tx *bbolt.Tx) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.problems = append(c.problems, fmt.Sprintf("a page does not read: %v", p))
+			ok = false
+		}
+	}()
 	for _, b := range allBuckets {
 		if tx.Bucket(b) == nil {
 			c.problems = append(c.problems, fmt.Sprintf("bucket %s is missing", b))

@@ -131,4 +131,17 @@ func TestCheckInBackground(t *testing.T) {
 	if problems := s.CheckInBackground(); len(problems) == 0 {
 		t.Error("5 zeroed pages went unnoticed")
 	}
+
+	// Every page but the meta pages zeroed: the buckets themselves do
+	// not read, before any record does.
+	path = dbWith(t, 600)
+	s = mustOpenPath(t, path, newClock())
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeroPages(t, path, 2, int(fi.Size()/4096)-1)
+	if problems := s.CheckInBackground(); len(problems) == 0 {
+		t.Error("a file zeroed but for its meta pages went unnoticed")
+	}
 }
