@@ -674,7 +674,7 @@ func (f *Floor) view(t *Ticket) *Ticket { return f.viewWith(nil, t) }
 
 // viewWith is view with estimator e, or a new one if nil.
 func (f *Floor) viewWith(e *estimator, t *Ticket) *Ticket {
-	v := t.viewCopy()
+	v := t.ViewCopy()
 	v.StatusURL = f.statusURL(t.Token)
 	f.setRecallUntil(v)
 	if t.State == Waiting {

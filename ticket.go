@@ -216,9 +216,10 @@ func (t *Ticket) clone() *Ticket {
 	return &c
 }
 
-// viewCopy returns a copy of t with live figures of its own, empty when t
-// is a ticket as kept: a view to fill in.
-func (t *Ticket) viewCopy() *Ticket {
+// ViewCopy returns a copy of t with live figures of its own, empty when t
+// is a ticket as kept: a view to fill in, or one to change without touching
+// the view it was copied from (views are shared once made).
+func (t *Ticket) ViewCopy() *Ticket {
 	v := t.clone()
 	if v.Live == nil {
 		v.Live = &Live{}

@@ -140,7 +140,7 @@ func (f *Floor) Queue() []ServiceQueue {
 	for _, s := range f.services {
 		q := ServiceQueue{ID: s.ID, Tickets: []*Ticket{}}
 		for i, t := range f.queues[s.ID] {
-			v := t.viewCopy()
+			v := t.ViewCopy()
 			v.StatusURL = f.statusURL(t.Token)
 			v.Ahead = i
 			v.setEstimate(e.ticket(t, i))
@@ -190,7 +190,7 @@ func (f *Floor) QueueFor(c *Counter, n int) []CounterQueue {
 				q.oldestAt = t.IssuedAt
 			}
 			if len(q.Tickets) < n {
-				v := t.viewCopy()
+				v := t.ViewCopy()
 				v.StatusURL, v.Ahead = f.statusURL(t.Token), i
 				v.setEstimate(e.ticket(t, i))
 				q.Tickets = append(q.Tickets, v)

@@ -148,14 +148,9 @@ func staffTicket(t *hallq.Ticket) *hallq.Ticket {
 	if t == nil {
 		return nil
 	}
-	v := *t
-	var l hallq.Live
-	if t.Live != nil {
-		l = *t.Live // views are shared: this one gets its own
-	}
-	l.StaffView = true
-	v.Live = &l
-	return &v
+	v := t.ViewCopy()
+	v.StaffView = true
+	return v
 }
 
 // staffCounter returns a copy of c whose ticket staff see.
