@@ -106,7 +106,7 @@ func checkRecords(tx *bbolt.Tx) (tickets int, problems []string) {
 	var c recordCheck
 	if c.begin(tx) {
 		for _, name := range allBuckets {
-			if _, done := c.read(tx, name, nil, -1); !done {
+			if _, ok := c.read(tx, name, nil, -1); !ok {
 				break
 			}
 		}
@@ -123,15 +123,19 @@ type recordCheck struct {
 // stopped reports whether the check has found enough to stop.
 func (c *recordCheck) stopped() bool { return len(c.problems) >= maxProblems }
 
+// catch, deferred, turns the panic of a page that does not read into a
+// problem, and stops the check.
+func (c *recordCheck) catch(ok *bool) {
+	if p := recover(); p != nil {
+		c.problems = append(c.problems, fmt.Sprintf("a page does not read: %v", p))
+		*ok = false
+	}
+}
+
 // begin checks that every bucket is there and that the hall's configuration
 // and running state decode; it reports whether the records may be read.
 func (c *recordCheck) begin(tx *bbolt.Tx) (ok bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.problems = append(c.problems, fmt.Sprintf("a page does not read: %v", p))
-			ok = false
-		}
-	}()
+	defer c.catch(&ok)
 	for _, b := range allBuckets {
 		if tx.Bucket(b) == nil {
 			c.problems = append(c.problems, fmt.Sprintf("bucket %s is missing", b))
@@ -154,15 +158,10 @@ func (c *recordCheck) begin(tx *bbolt.Tx) (ok bool) {
 
 // read reads up to n records of bucket name (all of them when n < 0) from
 // key from on (its first when nil), decoding its tickets. It returns the
-// key to go on from, and whether the check may go on to the next bucket:
-// false once it has stopped, or when a page does not read.
-func (c *recordCheck) read(tx *bbolt.Tx, name, from []byte, n int) (next []byte, done bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.problems = append(c.problems, fmt.Sprintf("a page does not read: %v", p))
-			next, done = nil, false
-		}
-	}()
+// key to go on from, and whether the check may go on: false once it has
+// stopped, or when a page does not read.
+func (c *recordCheck) read(tx *bbolt.Tx, name, from []byte, n int) (next []byte, ok bool) {
+	defer c.catch(&ok)
 	b := tx.Bucket(name)
 	if b == nil { // a snapshot without it: begin said so
 		return nil, true
